@@ -1,0 +1,19 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // jose v6 is ESM-only; Jest's CJS runtime cannot require(esm) before Node 24.9, so it is transpiled too.
+  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  resolver: '<rootDir>/test/support/jest-resolver.js',
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+  reporters: [
+    'default',
+    ...(process.env.JEST_JSON
+      ? [['<rootDir>/test/support/json-summary-reporter.js', { file: process.env.JEST_JSON }]]
+      : []),
+  ],
+};

@@ -1,0 +1,252 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { PGlite } from '@electric-sql/pglite';
+import express, { type CookieOptions } from 'express';
+import session from 'express-session';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './clock.js';
+import { createLogger, type Logger } from './logger.js';
+import { openDatabase, type Database } from './db/database.js';
+import type { Em } from './db/types.js';
+import { AuditEventType } from './audit/audit-event.entity.js';
+import { createAuditLog } from './audit/audit-log.js';
+import { createAccessTokens } from './auth/access-tokens.js';
+import { createAuthenticate } from './auth/authenticate.js';
+import { createCredentialCheck } from './auth/credentials.js';
+import { loadKeySet } from './auth/key-set.js';
+import { createDummyHash } from './auth/passwords.js';
+import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
+import { RefreshTokenService } from './auth/refresh-tokens.js';
+import { resolveSecrets } from './auth/secrets.js';
+import { enforceAuthorization } from './authz/enforce.js';
+import type { GraphQLContext, Services } from './graphql/context.js';
+import { createFormatError } from './graphql/errors.js';
+import { buildDeclaredSchema } from './graphql/schema.js';
+import { corsMiddleware } from './http/cors.js';
+import { httpErrorHandler } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { securityHeaders } from './http/security-headers.js';
+import { jwksRoute } from './http/jwks.js';
+import { requestContext } from './http/request-context.js';
+import { createCookieSessions } from './sessions/cookie-sessions.js';
+import { SessionTableStore } from './sessions/cookie-store.js';
+import { createInvalidationListener } from './sessions/invalidation.js';
+import { SessionService } from './sessions/session-service.js';
+import { ensureAdmin } from './users/user-service.js';
+
+/** What a test or `main` may hand in instead of the defaults. */
+export interface AppDependencies {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** An embedded database owned by the caller (lets two app instances share one). */
+  readonly pglite?: PGlite;
+}
+
+export interface App {
+  readonly httpServer: Server;
+  readonly db: Database;
+  readonly services: Services;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Drains HTTP, stops Apollo and the listener, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: builds every part from the configuration and wires them together. */
+export async function createApp(config: Config, deps: AppDependencies = {}): Promise<App> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pglite: deps.pglite,
+    logger,
+  });
+  const cleanup: (() => Promise<unknown>)[] = [() => db.close()];
+  try {
+    await db.migrate();
+    const secrets = await resolveSecrets(config, logger);
+    const keys = await loadKeySet(secrets.jwtKeys);
+
+    const sessions = new SessionService({
+      orm: db.orm,
+      clock,
+      logger,
+      idleTtlSec: config.session.idleTtlSec,
+      absoluteTtlSec: config.session.absoluteTtlSec,
+    });
+    const listener = createInvalidationListener(
+      db.target,
+      {
+        onInvalidation: (i) =>
+          i.kind === 'session' ? sessions.cache.evictSession(i.id) : sessions.cache.evictUser(i.id),
+        onHealth: (healthy) => sessions.cache.setTrusted(healthy),
+      },
+      logger,
+    );
+    await listener.start();
+    cleanup.unshift(() => listener.stop());
+
+    const cookieName = config.production ? '__Host-sid' : 'sid';
+    const cookie: CookieOptions & { maxAge: number } = {
+      httpOnly: true,
+      secure: config.production,
+      sameSite: config.session.cookieSameSite,
+      path: '/',
+      maxAge: config.session.idleTtlSec * 1000,
+    };
+    const cookies = createCookieSessions(cookieName, cookie);
+    const audit = createAuditLog({ clock, logger });
+    const services: Services = {
+      config,
+      clock,
+      logger,
+      sessions,
+      accessTokens: createAccessTokens({
+        keys,
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+        ttlSec: config.jwt.accessTokenTtlSec,
+        clock,
+      }),
+      refreshTokens: new RefreshTokenService({
+        codec: createRefreshTokenCodec(secrets.sessionSecrets[0]!),
+        clock,
+        reuseGraceSec: config.session.refreshReuseGraceSec,
+        idleExpiry: (now) => sessions.idleExpiry(now),
+      }),
+      credentials: createCredentialCheck(await createDummyHash()),
+      cookies,
+      audit,
+    };
+
+    if (config.admin) {
+      const outcome = await ensureAdmin(db.orm.em.fork() as Em, clock, config.admin);
+      logger.info({ outcome }, 'bootstrap admin checked');
+    }
+
+    const schema = enforceAuthorization(await buildDeclaredSchema(), {
+      clock,
+      onDenied: (denial, coordinate, context) => {
+        const { viewer, meta } = context as GraphQLContext;
+        if (!viewer) return;
+        void audit.recordThrottled(
+          db.orm.em.fork() as Em,
+          {
+            type: AuditEventType.AUTHZ_DENIED,
+            userId: viewer.userId,
+            sessionId: viewer.sessionId,
+            details: { field: coordinate, reason: denial.kind, transport: viewer.transport },
+          },
+          meta,
+          `${viewer.sessionId}:${coordinate}`,
+        );
+      },
+    });
+
+    const app = express();
+    const httpServer = createServer(app);
+    const landingPage = config.graphql.introspection;
+    const apollo = new ApolloServer<GraphQLContext>({
+      schema,
+      introspection: config.graphql.introspection,
+      csrfPrevention: true,
+      // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
+      stopOnTerminationSignals: false,
+      allowBatchedHttpRequests: false,
+      includeStacktraceInErrorResponses: !config.production,
+      formatError: createFormatError({ production: config.production, logger }),
+      logger: logger.child({ component: 'apollo' }),
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        landingPage
+          ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
+          : ApolloServerPluginLandingPageDisabled(),
+      ],
+    });
+    await apollo.start();
+    cleanup.unshift(() => apollo.stop());
+
+    const cookieSession = session({
+      name: cookieName,
+      secret: [...secrets.sessionSecrets],
+      store: new SessionTableStore(sessions, cookie, logger),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      unset: 'destroy',
+      cookie,
+    });
+
+    app.disable('x-powered-by');
+    app.set('trust proxy', config.trustProxy);
+    app.use(requestContext(logger));
+    app.use(securityHeaders({ landingPage }));
+    app.use(healthRoutes(() => db.isReady()));
+    app.use(jwksRoute(keys));
+    app.use(
+      '/graphql',
+      corsMiddleware(config),
+      (_req, res, next) => {
+        // Responses carry user data and tokens: never stored by a browser or a shared cache.
+        res.set('Cache-Control', 'no-store');
+        next();
+      },
+      createAuthenticate({
+        tokens: services.accessTokens,
+        sessions,
+        cookieSession,
+        cookieName,
+        clearCookie: (res) => cookies.clear(res),
+      }),
+      express.json({ limit: '100kb' }),
+      expressMiddleware(apollo, {
+        context: async ({ req, res }): Promise<GraphQLContext> => ({
+          em: db.orm.em.fork() as Em,
+          viewer: req.viewer ?? null,
+          meta: req.meta,
+          req,
+          res,
+          services,
+        }),
+      }),
+    );
+    app.use(httpErrorHandler(logger));
+
+    let stopping: Promise<void> | undefined;
+    return {
+      httpServer,
+      db,
+      services,
+      listen(port, host) {
+        return new Promise((resolve, reject) => {
+          httpServer.once('error', reject);
+          httpServer.listen(port, host, () => resolve(httpServer.address() as AddressInfo));
+        });
+      },
+      stop() {
+        stopping ??= runAll(cleanup, logger);
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await runAll(cleanup, logger);
+    throw error;
+  }
+}
+
+async function runAll(steps: (() => Promise<unknown>)[], logger: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown step failed');
+    }
+  }
+}

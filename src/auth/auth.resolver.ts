@@ -1,0 +1,165 @@
+import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
+import { AuditEventType } from '../audit/audit-event.entity.js';
+import { Auth, Public } from '../authz/decorators.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { AuthReason, badUserInput, unauthenticated } from '../graphql/errors.js';
+import { RevokeReason } from '../sessions/session.entity.js';
+import { Transport } from '../sessions/transport.js';
+import { createUser } from '../users/user-service.js';
+import { User } from '../users/user.entity.js';
+import { AuthPayload } from './auth-payload.js';
+import { hashPassword, passwordProblem } from './passwords.js';
+import { bearerPayload, startSession } from './start-session.js';
+
+/** One message for every credential failure: never say which of email and password was wrong. */
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+@Resolver()
+export class AuthResolver {
+  @Public()
+  @Mutation(() => AuthPayload, { description: 'Creates an account and logs it in.' })
+  async register(
+    @Arg('email', () => String) email: string,
+    @Arg('password', () => String) password: string,
+    @Arg('transport', () => Transport, { defaultValue: Transport.COOKIE }) transport: Transport,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AuthPayload> {
+    const result = await createUser(ctx.em, ctx.services.clock, { email, password });
+    if (!result.ok) throw badUserInput(result.message, result.field);
+    return startSession(ctx, result.user, transport, AuditEventType.REGISTERED);
+  }
+
+  @Public()
+  @Mutation(() => AuthPayload, {
+    description: 'COOKIE sets an httpOnly session cookie; BEARER returns a token pair.',
+  })
+  async login(
+    @Arg('email', () => String) email: string,
+    @Arg('password', () => String) password: string,
+    @Arg('transport', () => Transport, { defaultValue: Transport.COOKIE }) transport: Transport,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AuthPayload> {
+    const { em, meta, services } = ctx;
+    const { user, knownUserId } = await services.credentials(em, email, password);
+    if (!user) {
+      await services.audit.record(
+        em,
+        { type: AuditEventType.LOGIN_FAILED, userId: knownUserId, details: { transport } },
+        meta,
+      );
+      throw unauthenticated(AuthReason.INVALID_CREDENTIALS, INVALID_CREDENTIALS);
+    }
+    return startSession(ctx, user, transport, AuditEventType.LOGIN_SUCCEEDED);
+  }
+
+  @Public()
+  @Mutation(() => AuthPayload, { description: 'Spends a refresh token and returns a new pair (rotation).' })
+  async refresh(
+    @Arg('refreshToken', () => String) refreshToken: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AuthPayload> {
+    const { em, meta, services } = ctx;
+    const result = await services.refreshTokens.rotate(em, refreshToken);
+    if (!result.ok) {
+      if (result.reason === 'REFRESH_TOKEN_REUSED' && result.session) {
+        services.sessions.cache.evictSession(result.session.id);
+        await services.audit.record(
+          em,
+          {
+            type: AuditEventType.REFRESH_TOKEN_REUSED,
+            userId: result.session.user.id,
+            sessionId: result.session.id,
+          },
+          meta,
+        );
+      }
+      const message =
+        result.reason === 'TOKEN_INVALID' ? 'The refresh token is invalid' : 'Please log in again';
+      throw unauthenticated(AuthReason[result.reason], message);
+    }
+    const { session } = result;
+    if (!result.replayed) {
+      await services.audit.record(
+        em,
+        { type: AuditEventType.TOKEN_REFRESHED, userId: session.user.id, sessionId: session.id },
+        meta,
+      );
+    }
+    return bearerPayload(ctx, session.user.getEntity(), session, result.refreshToken);
+  }
+
+  @Auth()
+  @Mutation(() => Boolean, { description: 'Ends the calling session (and clears the cookie).' })
+  async logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    const viewer = ctx.viewer!;
+    await ctx.services.sessions.revoke(ctx.em, viewer.sessionId, RevokeReason.LOGOUT);
+    await ctx.services.audit.record(
+      ctx.em,
+      { type: AuditEventType.LOGOUT, userId: viewer.userId, sessionId: viewer.sessionId },
+      ctx.meta,
+    );
+    if (viewer.transport === Transport.COOKIE) await ctx.services.cookies.end(ctx.req, ctx.res);
+    ctx.viewer = null;
+    return true;
+  }
+
+  @Auth()
+  @Mutation(() => Int, { description: "Ends every one of the caller's sessions; returns how many." })
+  async logoutAll(@Ctx() ctx: GraphQLContext): Promise<number> {
+    const viewer = ctx.viewer!;
+    const count = await ctx.services.sessions.revokeAllOfUser(ctx.em, viewer.userId, RevokeReason.LOGOUT_ALL);
+    await ctx.services.audit.record(
+      ctx.em,
+      {
+        type: AuditEventType.LOGOUT,
+        userId: viewer.userId,
+        sessionId: viewer.sessionId,
+        details: { all: true, count },
+      },
+      ctx.meta,
+    );
+    if (viewer.transport === Transport.COOKIE) await ctx.services.cookies.end(ctx.req, ctx.res);
+    ctx.viewer = null;
+    return count;
+  }
+
+  @Auth()
+  @Mutation(() => Boolean, {
+    description: 'Changes the password; every other session of the user is revoked.',
+  })
+  async changePassword(
+    @Arg('currentPassword', () => String) currentPassword: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<boolean> {
+    const { em, meta, services } = ctx;
+    const viewer = ctx.viewer!;
+    const { user } = await services.credentials(em, viewer.user.email, currentPassword);
+    if (!user || user.id !== viewer.userId)
+      throw unauthenticated(AuthReason.INVALID_CREDENTIALS, 'The current password is wrong');
+    const problem = passwordProblem(newPassword);
+    if (problem) throw badUserInput(problem, 'newPassword');
+    await em.nativeUpdate(
+      User,
+      { id: user.id },
+      { passwordHash: await hashPassword(newPassword), updatedAt: services.clock.now() },
+    );
+    const revoked = await services.sessions.revokeAllOfUser(
+      em,
+      user.id,
+      RevokeReason.PASSWORD_CHANGED,
+      viewer.sessionId,
+    );
+    await services.audit.record(
+      em,
+      {
+        type: AuditEventType.PASSWORD_CHANGED,
+        userId: user.id,
+        sessionId: viewer.sessionId,
+        details: { revokedSessions: revoked },
+      },
+      meta,
+    );
+    return true;
+  }
+}

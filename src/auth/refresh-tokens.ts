@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { Clock } from '../clock.js';
+import type { Em } from '../db/types.js';
+import { announce } from '../sessions/invalidation.js';
+import { RevokeReason, Session } from '../sessions/session.entity.js';
+import { Transport } from '../sessions/transport.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import type { RefreshTokenCodec } from './refresh-token-codec.js';
+
+export type RotateResult =
+  | {
+      readonly ok: true;
+      readonly session: Session;
+      readonly refreshToken: string;
+      readonly replayed: boolean;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: 'TOKEN_INVALID' | 'SESSION_REVOKED' | 'SESSION_EXPIRED' | 'REFRESH_TOKEN_REUSED';
+      /** The session the token belonged to, when known (for the audit trail). */
+      readonly session?: Session;
+    };
+
+export interface RefreshTokenServiceOptions {
+  readonly codec: RefreshTokenCodec;
+  readonly clock: Clock;
+  readonly reuseGraceSec: number;
+  readonly idleExpiry: (now: Date) => Date;
+}
+
+/** Issues and rotates refresh tokens (RFC 9700 §4.14: rotation with reuse detection). */
+export class RefreshTokenService {
+  constructor(private readonly options: RefreshTokenServiceOptions) {}
+
+  /** Issues the first refresh token of a new bearer session. */
+  async issue(em: Em, session: Session): Promise<string> {
+    const token = this.options.codec.mint();
+    await em.insert(RefreshToken, {
+      id: randomUUID(),
+      session: session.id,
+      tokenHash: this.options.codec.hash(token),
+      createdAt: this.options.clock.now(),
+    });
+    return token;
+  }
+
+  /**
+   * Spends a refresh token and returns its successor, in one transaction. The token row is locked, so concurrent
+   * refreshes of one token queue up: the first spends it, the others see it spent. Within the reuse grace they
+   * get the same successor (it is derived from the token, not stored); after it, the replay is treated as theft
+   * and the whole session is revoked.
+   */
+  async rotate(em: Em, token: string): Promise<RotateResult> {
+    const { codec, clock, reuseGraceSec } = this.options;
+    if (!codec.looksValid(token)) return { ok: false, reason: 'TOKEN_INVALID' };
+    const tokenHash = codec.hash(token);
+    return em.transactional(async (tx) => {
+      const row = await tx.findOne(RefreshToken, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!row) return { ok: false, reason: 'TOKEN_INVALID' } as const;
+      const session = await tx.findOneOrFail(Session, row.session.id, { populate: ['user'] });
+      const now = clock.now();
+      if (session.transport !== Transport.BEARER) return { ok: false, reason: 'TOKEN_INVALID' } as const;
+      if (session.revokedAt) return { ok: false, reason: 'SESSION_REVOKED', session } as const;
+      if (session.idleExpiresAt <= now || session.absoluteExpiresAt <= now) {
+        return { ok: false, reason: 'SESSION_EXPIRED', session } as const;
+      }
+      const successor = codec.successor(token);
+      if (row.usedAt === null) {
+        row.usedAt = now;
+        await tx.insert(RefreshToken, {
+          id: randomUUID(),
+          session: session.id,
+          tokenHash: codec.hash(successor),
+          parentId: row.id,
+          createdAt: now,
+        });
+        session.lastSeenAt = now;
+        session.idleExpiresAt = this.options.idleExpiry(now);
+        await tx.flush();
+        return { ok: true, session, refreshToken: successor, replayed: false } as const;
+      }
+      if (now.getTime() - row.usedAt.getTime() <= reuseGraceSec * 1000) {
+        // The lost-response / two-tabs case: answer as the first refresh did.
+        return { ok: true, session, refreshToken: successor, replayed: true } as const;
+      }
+      session.revokedAt = now;
+      session.revokedReason = RevokeReason.REFRESH_TOKEN_REUSED;
+      await tx.flush();
+      await announce(tx, { kind: 'session', id: session.id });
+      return { ok: false, reason: 'REFRESH_TOKEN_REUSED', session } as const;
+    });
+  }
+}

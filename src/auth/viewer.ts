@@ -1,0 +1,25 @@
+import type { Role } from '../users/role.js';
+import type { Transport } from '../sessions/transport.js';
+import type { SessionState, UserSnapshot } from '../sessions/session-state.js';
+
+/** Who is calling: an authenticated session, with the user's current roles from the server-side session state. */
+export interface Viewer {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly roles: readonly Role[];
+  readonly transport: Transport;
+  /** When the user last proved their password on this session; refresh never moves it. */
+  readonly authTime: Date;
+  readonly user: UserSnapshot;
+}
+
+export function viewerOf(state: SessionState): Viewer {
+  return {
+    userId: state.user.id,
+    sessionId: state.sessionId,
+    roles: state.user.roles,
+    transport: state.transport,
+    authTime: state.authTime,
+    user: state.user,
+  };
+}

@@ -1,0 +1,30 @@
+import type { Viewer } from '../auth/viewer.js';
+import { hasAnyRole } from '../users/role.js';
+import type { AuthPolicy } from './policy.js';
+
+/** Why a policy refused a caller. */
+export type Denial =
+  | { kind: 'UNAUTHENTICATED' }
+  | { kind: 'WRONG_TRANSPORT' }
+  | { kind: 'MISSING_ROLE' }
+  | { kind: 'NOT_OWNER' }
+  | { kind: 'NOT_FRESH'; maxAge: number };
+
+/** Applies one policy to a caller and the parent object; null means allowed. Pure, so it is tested directly. */
+export function decide(policy: AuthPolicy, viewer: Viewer | null, source: unknown, now: Date): Denial | null {
+  if (!viewer) return { kind: 'UNAUTHENTICATED' };
+  if (policy.via && !policy.via.includes(viewer.transport)) return { kind: 'WRONG_TRANSPORT' };
+  const isOwner = policy.owner !== undefined && ownerOf(source, policy.owner) === viewer.userId;
+  const roleOk =
+    policy.requires.length > 0 ? hasAnyRole(viewer.roles, policy.requires) : policy.owner === undefined;
+  if (!roleOk && !isOwner) return { kind: policy.owner !== undefined ? 'NOT_OWNER' : 'MISSING_ROLE' };
+  if (policy.fresh !== undefined && now.getTime() - viewer.authTime.getTime() > policy.fresh * 1000) {
+    return { kind: 'NOT_FRESH', maxAge: policy.fresh };
+  }
+  return null;
+}
+
+function ownerOf(source: unknown, property: string): unknown {
+  if (source === null || typeof source !== 'object') return undefined;
+  return (source as Record<string, unknown>)[property];
+}

@@ -1,0 +1,17 @@
+import type { Role } from '../users/role.js';
+import type { Transport } from '../sessions/transport.js';
+
+/** What `@auth` says about a field or a type. */
+export interface AuthPolicy {
+  /** One of these roles suffices (hierarchy applies); empty means any authenticated user. */
+  readonly requires: readonly Role[];
+  /** The last login must be at most this many seconds old. */
+  readonly fresh?: number;
+  /** The request must come through one of these transports. */
+  readonly via?: readonly Transport[];
+  /**
+   * The name of a property of the parent object that holds its owner's user id. The owner is let through even
+   * without the roles in `requires`; with `requires` empty, only the owner is.
+   */
+  readonly owner?: string;
+}

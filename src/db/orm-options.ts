@@ -1,0 +1,40 @@
+import { type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { PGlite } from '@electric-sql/pglite';
+import { PGliteDriver } from 'mikro-orm-pglite';
+import { entities } from './entities.js';
+import { migrationsList } from './migrations/index.js';
+
+/** Where the data lives: a PostgreSQL server, or an embedded PGlite instance (in memory or on disk). */
+export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedded'; pglite: PGlite };
+
+/**
+ * ORM options for either target. Both run the same entities, the same migrations and the same SQL: the
+ * embedded one only swaps the driver's connection for PGlite in-process, so there is one code path.
+ */
+export function ormOptions(target: DatabaseTarget, log?: (message: string) => void): Options {
+  const common: Options = {
+    entities,
+    extensions: [Migrator],
+    // Migrations are listed in code so the compiled server, the CLI and ts-jest all find the same set.
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    // A forgotten fork must fail loudly instead of sharing one identity map across requests.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    discovery: { disableDynamicFileAccess: true },
+    debug: false,
+    // MikroORM's own messages (migrator progress) go to our structured log, not to stdout in colour.
+    ...(log ? { logger: log, colors: false } : {}),
+  };
+  if (target.kind === 'postgres') {
+    return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } };
+  }
+  return {
+    ...common,
+    driver: PGliteDriver,
+    dbName: 'postgres',
+    // An instance handed in is "borrowed": the ORM never closes it, its owner does.
+    driverOptions: { connection: { pglite: () => target.pglite } },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Em } from '../db/types.js';
+import type { Logger } from '../logger.js';
+import type { AccessTokens } from '../auth/access-tokens.js';
+import type { CredentialCheck } from '../auth/credentials.js';
+import type { RefreshTokenService } from '../auth/refresh-tokens.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
+import type { CookieSessions } from '../sessions/cookie-sessions.js';
+import type { SessionService } from '../sessions/session-service.js';
+
+/** The long-lived collaborators resolvers use; built once by the composition root. */
+export interface Services {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly sessions: SessionService;
+  readonly accessTokens: AccessTokens;
+  readonly refreshTokens: RefreshTokenService;
+  readonly credentials: CredentialCheck;
+  readonly cookies: CookieSessions;
+  readonly audit: AuditLog;
+}
+
+/** Per request: one EntityManager fork, the caller, and the request itself. */
+export interface GraphQLContext {
+  readonly em: Em;
+  /** Mutable only so that login/register/logout can speak for the new state in the rest of the response. */
+  viewer: Viewer | null;
+  readonly meta: RequestMeta;
+  readonly req: Request;
+  readonly res: Response;
+  readonly services: Services;
+}

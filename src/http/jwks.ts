@@ -1,0 +1,13 @@
+import { Router } from 'express';
+import type { KeySet } from '../auth/key-set.js';
+
+/** Public halves of the signing keys (RFC 7517), so other services can verify our access tokens. */
+export function jwksRoute(keys: KeySet): Router {
+  const router = Router();
+  const body = JSON.stringify(keys.jwks);
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    // Short enough that a removed key stops being trusted by verifiers soon after a rotation.
+    res.set('Cache-Control', 'public, max-age=300').type('application/jwk-set+json').send(body);
+  });
+  return router;
+}

@@ -1,0 +1,137 @@
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Em } from '../db/types.js';
+import type { Logger } from '../logger.js';
+import type { DatabaseTarget } from '../db/orm-options.js';
+
+/** The PostgreSQL channel on which session revocations and role changes are announced to every instance. */
+export const INVALIDATION_CHANNEL = 'gatehouse_session_invalidation';
+
+export type Invalidation =
+  { readonly kind: 'session'; readonly id: string } | { readonly kind: 'user'; readonly id: string };
+
+/**
+ * Announces an invalidation inside the caller's transaction: PostgreSQL delivers NOTIFY only on commit, so no
+ * instance hears of a change that was rolled back, and none hears of it before it is visible.
+ */
+export async function announce(em: Em, invalidation: Invalidation): Promise<void> {
+  const payload = `${invalidation.kind === 'session' ? 's' : 'u'}:${invalidation.id}`;
+  await em.execute('select pg_notify(?, ?)', [INVALIDATION_CHANNEL, payload]);
+}
+
+function parse(payload: string | undefined): Invalidation | null {
+  const match = /^([su]):([0-9a-f-]{36})$/.exec(payload ?? '');
+  if (!match) return null;
+  return { kind: match[1] === 's' ? 'session' : 'user', id: match[2]! };
+}
+
+export interface ListenerHandlers {
+  onInvalidation(invalidation: Invalidation): void;
+  /** false when the channel is down (invalidations may be missed), true once it listens again. */
+  onHealth(healthy: boolean): void;
+}
+
+export interface InvalidationListener {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Listens on the database the app uses: a dedicated connection on PostgreSQL, the instance itself on PGlite. */
+export function createInvalidationListener(
+  target: DatabaseTarget,
+  handlers: ListenerHandlers,
+  logger: Logger,
+): InvalidationListener {
+  return target.kind === 'postgres'
+    ? createPgListener(target.url, handlers, logger)
+    : createPgliteListener(target.pglite, handlers);
+}
+
+function createPgliteListener(pglite: PGlite, handlers: ListenerHandlers): InvalidationListener {
+  let unsubscribe: (() => Promise<void>) | undefined;
+  return {
+    async start() {
+      unsubscribe = await pglite.listen(INVALIDATION_CHANNEL, (payload) => {
+        const invalidation = parse(payload);
+        if (invalidation) handlers.onInvalidation(invalidation);
+      });
+      // In-process: the channel cannot drop while the database is open.
+      handlers.onHealth(true);
+    },
+    async stop() {
+      handlers.onHealth(false);
+      await unsubscribe?.().catch(() => undefined);
+    },
+  };
+}
+
+const PING_INTERVAL_MS = 5000;
+const MAX_BACKOFF_MS = 2000;
+
+function createPgListener(url: string, handlers: ListenerHandlers, logger: Logger): InvalidationListener {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let backoff = 50;
+  let retry: NodeJS.Timeout | undefined;
+  let ping: NodeJS.Timeout | undefined;
+
+  const lost = (why: string) => {
+    if (!client) return;
+    const dead = client;
+    client = undefined;
+    clearInterval(ping);
+    handlers.onHealth(false);
+    dead.removeAllListeners();
+    dead.on('error', () => undefined);
+    dead.end().catch(() => undefined);
+    if (stopped) return;
+    logger.warn(
+      { why },
+      'session invalidation channel lost; checking sessions in the database until it is back',
+    );
+    retry = setTimeout(connect, backoff);
+    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+  };
+
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({
+      connectionString: url,
+      application_name: 'gatehouse-listener',
+      keepAlive: true,
+    });
+    c.on('error', (error) => lost(error.message));
+    c.on('end', () => lost('connection ended'));
+    c.on('notification', (message) => {
+      if (message.channel !== INVALIDATION_CHANNEL) return;
+      const invalidation = parse(message.payload);
+      if (invalidation) handlers.onInvalidation(invalidation);
+    });
+    try {
+      client = c;
+      await c.connect();
+      await c.query(`LISTEN ${INVALIDATION_CHANNEL}`);
+      if (stopped || client !== c) return;
+      backoff = 50;
+      // A silently dead TCP connection sends no error: probe it, and treat a failed probe as a lost channel.
+      ping = setInterval(() => {
+        c.query('select 1').catch((error: Error) => lost(`ping failed: ${error.message}`));
+      }, PING_INTERVAL_MS);
+      ping.unref();
+      handlers.onHealth(true);
+    } catch (error) {
+      lost((error as Error).message);
+    }
+  };
+
+  return {
+    async start() {
+      stopped = false;
+      await connect();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      lost('stopped');
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock.js';
+import type { Em } from '../db/types.js';
+import type { Logger } from '../logger.js';
+import type { User } from '../users/user.entity.js';
+import { announce } from './invalidation.js';
+import { RevokeReason, Session } from './session.entity.js';
+import { SessionCache } from './session-cache.js';
+import { checkSession, type SessionCheck, type SessionState } from './session-state.js';
+import type { Transport } from './transport.js';
+
+/** Last-seen (and so the rolling idle expiry) is written at most this often per session. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface SessionServiceOptions {
+  readonly orm: MikroORM;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly idleTtlSec: number;
+  readonly absoluteTtlSec: number;
+}
+
+/** Creates, checks, touches and revokes sessions; owns the per-instance session cache. */
+export class SessionService {
+  readonly cache: SessionCache;
+  private readonly cookieIndex = new LRUCache<string, string>({ max: 50_000 });
+  private readonly touching = new Set<string>();
+
+  constructor(private readonly options: SessionServiceOptions) {
+    this.cache = new SessionCache({ load: (id) => this.load(id) });
+  }
+
+  /** Starts a session for a user who has just proved their password. */
+  async create(
+    em: Em,
+    input: { user: User; transport: Transport; ip: string | null; userAgent: string | null },
+  ): Promise<Session> {
+    const now = this.options.clock.now();
+    const session = em.create(Session, {
+      user: input.user,
+      transport: input.transport,
+      createdAt: now,
+      lastSeenAt: now,
+      authTime: now,
+      idleExpiresAt: this.idleExpiry(now),
+      absoluteExpiresAt: new Date(now.getTime() + this.options.absoluteTtlSec * 1000),
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+    });
+    await em.persistAndFlush(session);
+    return session;
+  }
+
+  /** The hot path: is this session alive, and who is behind it? Denials are confirmed against the database. */
+  async check(sessionId: string): Promise<SessionCheck> {
+    const now = this.options.clock.now();
+    const result = checkSession(await this.cache.get(sessionId), now);
+    if (result.ok) return result;
+    return checkSession(await this.cache.refresh(sessionId), now);
+  }
+
+  /** Moves last-seen and the idle expiry forward, at most once a minute per session; never blocks the request. */
+  touch(state: SessionState): void {
+    const now = this.options.clock.now();
+    if (now.getTime() - state.lastSeenAt.getTime() < TOUCH_INTERVAL_MS || this.touching.has(state.sessionId))
+      return;
+    this.touching.add(state.sessionId);
+    const idleExpiresAt = this.idleExpiry(now);
+    this.options.orm.em
+      .fork()
+      .nativeUpdate(Session, { id: state.sessionId, revokedAt: null }, { lastSeenAt: now, idleExpiresAt })
+      .then((updated) => {
+        if (updated > 0) this.cache.update({ ...state, lastSeenAt: now, idleExpiresAt });
+      })
+      .catch((error: Error) => this.options.logger.warn({ err: error }, 'could not record session activity'))
+      .finally(() => this.touching.delete(state.sessionId));
+  }
+
+  /** Resolves the cookie-session row of an express-session id hash. The mapping never changes, so it is cached. */
+  async idByCookieHash(cookieIdHash: string): Promise<string | null> {
+    const cached = this.cookieIndex.get(cookieIdHash);
+    if (cached) return cached;
+    const row = await this.options.orm.em.fork().findOne(Session, { cookieIdHash }, { fields: ['id'] });
+    if (row) this.cookieIndex.set(cookieIdHash, row.id);
+    return row?.id ?? null;
+  }
+
+  /** Binds an express-session id (by hash) to a cookie session row, once. */
+  async bindCookie(sessionId: string, cookieIdHash: string): Promise<void> {
+    await this.options.orm.em
+      .fork()
+      .nativeUpdate(Session, { id: sessionId, cookieIdHash: null }, { cookieIdHash });
+  }
+
+  /** Revokes one session; true when it was live. Takes effect on every instance on its next request. */
+  async revoke(em: Em, sessionId: string, reason: RevokeReason): Promise<boolean> {
+    const updated = await em.transactional(async (tx) => {
+      const n = await tx.nativeUpdate(
+        Session,
+        { id: sessionId, revokedAt: null },
+        { revokedAt: this.options.clock.now(), revokedReason: reason },
+      );
+      if (n > 0) await announce(tx, { kind: 'session', id: sessionId });
+      return n;
+    });
+    this.cache.evictSession(sessionId);
+    return updated > 0;
+  }
+
+  /** Revokes every live session of a user, but `keep`; returns how many. */
+  async revokeAllOfUser(em: Em, userId: string, reason: RevokeReason, keep?: string): Promise<number> {
+    const count = await em.transactional(async (tx) => {
+      const where = keep
+        ? { user: userId, revokedAt: null, id: { $ne: keep } }
+        : { user: userId, revokedAt: null };
+      const n = await tx.nativeUpdate(Session, where, {
+        revokedAt: this.options.clock.now(),
+        revokedReason: reason,
+      });
+      await announce(tx, { kind: 'user', id: userId });
+      return n;
+    });
+    this.cache.evictUser(userId);
+    return count;
+  }
+
+  /** A user's live sessions, most recently used first. */
+  async listLive(em: Em, userId: string): Promise<Session[]> {
+    const now = this.options.clock.now();
+    return em.find(
+      Session,
+      { user: userId, revokedAt: null, idleExpiresAt: { $gt: now }, absoluteExpiresAt: { $gt: now } },
+      { orderBy: { lastSeenAt: 'desc', createdAt: 'desc' } },
+    );
+  }
+
+  /** A fresh EntityManager for work outside a request (express-session store callbacks). */
+  forkEm(): Em {
+    return this.options.orm.em.fork() as Em;
+  }
+
+  idleExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.options.idleTtlSec * 1000);
+  }
+
+  private async load(sessionId: string): Promise<SessionState | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
+    const row = await this.options.orm.em.fork().findOne(Session, sessionId, { populate: ['user'] });
+    if (!row) return null;
+    const user = row.user.getEntity();
+    return {
+      sessionId: row.id,
+      transport: row.transport,
+      authTime: row.authTime,
+      idleExpiresAt: row.idleExpiresAt,
+      absoluteExpiresAt: row.absoluteExpiresAt,
+      lastSeenAt: row.lastSeenAt,
+      revokedAt: row.revokedAt,
+      user: { id: user.id, email: user.email, roles: [...user.roles], createdAt: user.createdAt },
+    };
+  }
+}
+
+export { RevokeReason };

@@ -1,0 +1,76 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AuditEventType } from '../audit/audit-event.entity.js';
+import { Auth } from '../authz/decorators.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { AuthReason, badUserInput, forbidden } from '../graphql/errors.js';
+import { isUuid } from '../graphql/ids.js';
+import { hasAnyRole, Role } from '../users/role.js';
+import { User } from '../users/user.entity.js';
+import { RevokeReason, Session } from './session.entity.js';
+import { Transport } from './transport.js';
+
+@Resolver(() => Session)
+export class SessionResolver {
+  @Auth()
+  @Query(() => [Session], { description: "The caller's live sessions (devices), most recently used first." })
+  mySessions(@Ctx() ctx: GraphQLContext): Promise<Session[]> {
+    return ctx.services.sessions.listLive(ctx.em, ctx.viewer!.userId);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Is this the session making the request?' })
+  current(@Root() session: Session, @Ctx() ctx: GraphQLContext): boolean {
+    return session.id === ctx.viewer?.sessionId;
+  }
+
+  @Auth()
+  @Mutation(() => Boolean, {
+    description: "Revokes one of your sessions (ADMIN: anyone's); false if already ended.",
+  })
+  async revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    const viewer = ctx.viewer!;
+    if (!isUuid(id)) throw badUserInput('No such session', 'id');
+    const session = await ctx.em.findOne(Session, id);
+    if (!session) throw badUserInput('No such session', 'id');
+    const own = session.user.id === viewer.userId;
+    if (!own && !hasAnyRole(viewer.roles, [Role.ADMIN])) throw forbidden(AuthReason.NOT_OWNER);
+    const revoked = await ctx.services.sessions.revoke(
+      ctx.em,
+      id,
+      own ? RevokeReason.REVOKED : RevokeReason.ADMIN_REVOKED,
+    );
+    if (revoked) {
+      await ctx.services.audit.record(
+        ctx.em,
+        {
+          type: AuditEventType.SESSION_REVOKED,
+          userId: session.user.id,
+          sessionId: id,
+          details: { by: viewer.userId },
+        },
+        ctx.meta,
+      );
+    }
+    if (id === viewer.sessionId) {
+      if (viewer.transport === Transport.COOKIE) await ctx.services.cookies.end(ctx.req, ctx.res);
+      ctx.viewer = null;
+    }
+    return revoked;
+  }
+
+  @Auth({ requires: [Role.ADMIN] })
+  @Mutation(() => Int, { description: 'Revokes every session of a user; returns how many.' })
+  async revokeUserSessions(
+    @Arg('userId', () => ID) userId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<number> {
+    if (!isUuid(userId) || !(await ctx.em.count(User, { id: userId })))
+      throw badUserInput('No such user', 'userId');
+    const count = await ctx.services.sessions.revokeAllOfUser(ctx.em, userId, RevokeReason.ADMIN_REVOKED);
+    await ctx.services.audit.record(
+      ctx.em,
+      { type: AuditEventType.SESSION_REVOKED, userId, details: { all: true, count, by: ctx.viewer!.userId } },
+      ctx.meta,
+    );
+    return count;
+  }
+}

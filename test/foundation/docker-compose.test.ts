@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+// No Docker engine runs here: the compose file and Dockerfile are checked by reading them.
+const root = join(__dirname, '..', '..');
+
+interface Compose {
+  services: Record<string, Record<string, unknown>>;
+  volumes?: Record<string, unknown>;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as Compose;
+
+  it('runs PostgreSQL from the official image with a healthcheck and a named volume', () => {
+    const pg = compose.services.postgres!;
+    expect(String(pg.image)).toMatch(/^postgres:\d+/);
+    const health = pg.healthcheck as { test: string[] };
+    expect(health.test.join(' ')).toMatch(/pg_isready/);
+    const volume = (pg.volumes as string[])[0]!.split(':')[0]!;
+    expect(compose.volumes).toHaveProperty(volume);
+  });
+
+  it('builds the api from the Dockerfile, waits for a healthy database, reads .env and publishes 4000', () => {
+    const api = compose.services.api!;
+    expect(api.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile' });
+    expect(api.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(api.env_file).toBe('.env');
+    expect(api.ports).toContain('4000:4000');
+    const env = api.environment as Record<string, string>;
+    expect(env.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
+    expect(env.NODE_ENV).toBe('production');
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+  it('is multi-stage and runs the compiled server as a non-root user', () => {
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/main\.js"\]/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+  });
+});

@@ -1,0 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { generateSigningJwk } from '../../src/auth/key-set.js';
+import type { JsonWebKeyLike } from '../../src/config.js';
+
+let keys: Promise<JsonWebKeyLike[]> | undefined;
+
+/** One signing key set per test process (generated, never committed). */
+export function testKeys(): Promise<JsonWebKeyLike[]> {
+  keys ??= generateSigningJwk('EdDSA').then((k) => [k]);
+  return keys;
+}
+
+export const testSessionSecret = randomBytes(32).toString('base64url');

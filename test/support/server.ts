@@ -1,0 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type App } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { TestClock } from './clock.js';
+import type { TestDatabase } from './database.js';
+import { testKeys, testSessionSecret } from './keys.js';
+
+export interface TestServer {
+  readonly app: App;
+  /** http://127.0.0.1:PORT */
+  readonly origin: string;
+  /** origin + /graphql */
+  readonly url: string;
+  readonly clock: TestClock;
+  /** Every log line the server wrote (JSON), for tests that look for leaks. */
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts the real app on an ephemeral port against a test database. */
+export async function startServer(
+  db: TestDatabase,
+  options: { env?: Record<string, string>; clock?: Clock & TestClock } = {},
+): Promise<TestServer> {
+  const keys = await testKeys();
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-test-')),
+    JWT_KEYS: JSON.stringify({ keys }),
+    SESSION_SECRETS: testSessionSecret,
+    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const clock = options.clock ?? new TestClock();
+  const app = await createApp(config, {
+    clock,
+    logger: createLogger(config.logLevel, sink),
+    pglite: db.pglite,
+  });
+  const address = await app.listen(0, '127.0.0.1');
+  const origin = `http://127.0.0.1:${address.port}`;
+  return { app, origin, url: `${origin}/graphql`, clock, logs, stop: () => app.stop() };
+}
