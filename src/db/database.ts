@@ -45,7 +45,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions(target, (message) => options.logger.debug({ orm: message }, 'orm')));
+    const logQueries = options.logger.isLevelEnabled('debug');
+    orm = await MikroORM.init(
+      ormOptions(target, (message) => options.logger.debug({ orm: message }, 'orm'), logQueries),
+    );
   } catch (error) {
     await ownedPglite?.close();
     throw error;
