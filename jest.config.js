@@ -3,7 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // jose v6 is ESM-only; Jest's CJS runtime cannot require(esm) before Node 24.9, so it is transpiled too.
-  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+  transform: {
+    '/node_modules/jose/.+\\.js$': '<rootDir>/test/support/esm-dependency-transformer.js',
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
+  },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   resolver: '<rootDir>/test/support/jest-resolver.js',
   moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],

@@ -95,7 +95,9 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
         if (cacheOn) verified.set(token, claims);
         return { ok: true, claims };
       } catch (error) {
-        if (error instanceof errors.JWTExpired) return { ok: false, reason: 'TOKEN_EXPIRED' };
+        // By code, not instanceof: jose may be loaded twice (CJS and ESM) in one process.
+        if ((error as { code?: string }).code === errors.JWTExpired.code)
+          return { ok: false, reason: 'TOKEN_EXPIRED' };
         return { ok: false, reason: 'TOKEN_INVALID' };
       }
     },

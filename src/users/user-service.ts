@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { emailProblem, normalizeEmail } from './email.js';
-import { Role } from './role.js';
+import { normalizeRoles, Role } from './role.js';
 import { User } from './user.entity.js';
 
 export type CreateUserResult =
@@ -37,7 +37,7 @@ export async function createUser(
   const user = em.create(User, {
     email,
     passwordHash: await hashPassword(input.password),
-    roles: input.roles ?? [Role.USER],
+    roles: normalizeRoles(input.roles ?? [Role.USER]),
     createdAt: now,
     updatedAt: now,
   });
