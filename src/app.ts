@@ -7,7 +7,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { PGlite } from '@electric-sql/pglite';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type CookieOptions } from 'express';
+import pg from 'pg';
 import session from 'express-session';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
@@ -23,16 +25,18 @@ import { loadKeySet } from './auth/key-set.js';
 import { createDummyHash } from './auth/passwords.js';
 import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
+import { createRateLimits, type RateLimitStore } from './auth/rate-limits.js';
 import { resolveSecrets } from './auth/secrets.js';
 import { enforceAuthorization } from './authz/enforce.js';
 import type { GraphQLContext, Services } from './graphql/context.js';
 import { createFormatError } from './graphql/errors.js';
 import { buildDeclaredSchema } from './graphql/schema.js';
-import { corsMiddleware } from './http/cors.js';
+import { corsMiddleware, originAllowed } from './http/cors.js';
 import { httpErrorHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { securityHeaders } from './http/security-headers.js';
 import { jwksRoute } from './http/jwks.js';
+import { originCheck } from './http/origin-check.js';
 import { requestContext } from './http/request-context.js';
 import { createCookieSessions } from './sessions/cookie-sessions.js';
 import { SessionTableStore } from './sessions/cookie-store.js';
@@ -84,8 +88,10 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const listener = createInvalidationListener(
       db.target,
       {
-        onInvalidation: (i) =>
-          i.kind === 'session' ? sessions.cache.evictSession(i.id) : sessions.cache.evictUser(i.id),
+        onInvalidation: (invalidation) => {
+          sessions.evict(invalidation);
+          sessions.echoes.heard(invalidation);
+        },
         onHealth: (healthy) => sessions.cache.setTrusted(healthy),
       },
       logger,
@@ -103,6 +109,18 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     };
     const cookies = createCookieSessions(cookieName, cookie);
     const audit = createAuditLog({ clock, logger });
+    // Rate-limit counters live in PostgreSQL so every instance shares them; the embedded database has one process.
+    let rateLimitStore: RateLimitStore = { kind: 'memory' };
+    if (db.target.kind === 'postgres') {
+      const pool = new pg.Pool({
+        connectionString: db.target.url,
+        max: 4,
+        application_name: 'gatehouse-ratelimit',
+      });
+      pool.on('error', (error) => logger.warn({ err: error }, 'rate-limit pool error'));
+      cleanup.unshift(() => pool.end());
+      rateLimitStore = { kind: 'postgres', pool };
+    }
     const services: Services = {
       config,
       clock,
@@ -124,6 +142,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       credentials: createCredentialCheck(await createDummyHash()),
       cookies,
       audit,
+      rateLimits: createRateLimits(config.rateLimit, rateLimitStore),
     };
 
     if (config.admin) {
@@ -153,8 +172,22 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const app = express();
     const httpServer = createServer(app);
     const landingPage = config.graphql.introspection;
+    const limits = config.graphql;
+    // Query bombs (OWASP GraphQL cheat sheet): depth, cost, aliases, directives and tokens are bounded before
+    // execution; field suggestions ("did you mean …?") would map the schema for an attacker in production.
+    const armor = new ApolloArmor({
+      maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: !config.production },
+      costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: !config.production },
+      maxAliases: { n: limits.maxAliases, exposeLimits: !config.production },
+      maxDirectives: { n: limits.maxDirectives, exposeLimits: !config.production },
+      // Token counting is done by graphql-js's own parser (parseOptions below): armor's variant surfaces as a 500.
+      maxTokens: { enabled: false },
+      blockFieldSuggestion: { enabled: config.production },
+    }).protect();
     const apollo = new ApolloServer<GraphQLContext>({
       schema,
+      validationRules: armor.validationRules,
+      parseOptions: { maxTokens: limits.maxTokens },
       introspection: config.graphql.introspection,
       csrfPrevention: true,
       // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
@@ -164,6 +197,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       formatError: createFormatError({ production: config.production, logger }),
       logger: logger.child({ component: 'apollo' }),
       plugins: [
+        ...armor.plugins,
         ApolloServerPluginDrainHttpServer({ httpServer }),
         landingPage
           ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
@@ -193,6 +227,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     app.use(
       '/graphql',
       corsMiddleware(config),
+      originCheck((origin) => originAllowed(config, origin)),
       (_req, res, next) => {
         // Responses carry user data and tokens: never stored by a browser or a shared cache.
         res.set('Cache-Control', 'no-store');

@@ -43,6 +43,9 @@ export interface Config {
     /** Consecutive failures per account+IP before the lock-out starts. */
     readonly loginFailuresPerAccount: number;
     readonly loginLockoutBaseSec: number;
+    /** Failures per account from any address, per window: a distributed guess at one account stops too. */
+    readonly accountFailures: number;
+    readonly accountFailuresWindowSec: number;
     readonly loginAttemptsPerIp: number;
     readonly loginAttemptsPerIpWindowSec: number;
     readonly registerPerIp: number;
@@ -186,6 +189,7 @@ const schema = z.object({
   COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
   TRUST_PROXY: trustProxy.default(false),
   GRAPHQL_INTROSPECTION: bool.optional(),
+  CSRF_PREVENTION: bool.default(true),
   GRAPHQL_MAX_DEPTH: intIn(1, 100).default(10),
   GRAPHQL_MAX_COST: intIn(1, 1_000_000).default(5000),
   GRAPHQL_MAX_ALIASES: intIn(0, 1000).default(15),
@@ -193,6 +197,8 @@ const schema = z.object({
   GRAPHQL_MAX_TOKENS: intIn(10, 1_000_000).default(1000),
   RATE_LIMIT_LOGIN_FAILURES: intIn(1, 1000).default(5),
   RATE_LIMIT_LOGIN_LOCKOUT: duration.default(60),
+  RATE_LIMIT_ACCOUNT_FAILURES: intIn(1, 1_000_000).default(20),
+  RATE_LIMIT_ACCOUNT_FAILURES_WINDOW: duration.default(3600),
   RATE_LIMIT_LOGIN_PER_IP: intIn(1, 1_000_000).default(100),
   RATE_LIMIT_LOGIN_PER_IP_WINDOW: duration.default(15 * 60),
   RATE_LIMIT_REGISTER_PER_IP: intIn(1, 1_000_000).default(20),
@@ -239,6 +245,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       throw new ConfigError(`SESSION_SECRETS: entry ${weak + 1} is shorter than 32 bytes`);
     }
   }
+  if (!e.CSRF_PREVENTION) {
+    // Accepted as a name so that a deploy copying a tutorial's `CSRF_PREVENTION=false` fails loudly.
+    throw new ConfigError(
+      "CSRF_PREVENTION: cannot be turned off; Apollo's csrfPrevention stays on in every mode",
+    );
+  }
   if (e.COOKIE_SAMESITE === 'none' && !production) {
     // SameSite=None requires Secure, which browsers refuse over plain http in development.
     throw new ConfigError('COOKIE_SAMESITE: "none" requires Secure cookies, which only production sets');
@@ -279,6 +291,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rateLimit: {
       loginFailuresPerAccount: e.RATE_LIMIT_LOGIN_FAILURES,
       loginLockoutBaseSec: e.RATE_LIMIT_LOGIN_LOCKOUT,
+      accountFailures: e.RATE_LIMIT_ACCOUNT_FAILURES,
+      accountFailuresWindowSec: e.RATE_LIMIT_ACCOUNT_FAILURES_WINDOW,
       loginAttemptsPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
       loginAttemptsPerIpWindowSec: e.RATE_LIMIT_LOGIN_PER_IP_WINDOW,
       registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,

@@ -9,6 +9,7 @@ import { createUser } from '../users/user-service.js';
 import { User } from '../users/user.entity.js';
 import { AuthPayload } from './auth-payload.js';
 import { hashPassword, passwordProblem } from './passwords.js';
+import { clientIp, guard } from './rate-limit-guard.js';
 import { bearerPayload, startSession } from './start-session.js';
 
 /** One message for every credential failure: never say which of email and password was wrong. */
@@ -24,6 +25,7 @@ export class AuthResolver {
     @Arg('transport', () => Transport, { defaultValue: Transport.COOKIE }) transport: Transport,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuthPayload> {
+    await guard(ctx, () => ctx.services.rateLimits.beforeRegister(clientIp(ctx)));
     const result = await createUser(ctx.em, ctx.services.clock, { email, password });
     if (!result.ok) throw badUserInput(result.message, result.field);
     return startSession(ctx, result.user, transport, AuditEventType.REGISTERED);
@@ -40,8 +42,12 @@ export class AuthResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuthPayload> {
     const { em, meta, services } = ctx;
+    const ip = clientIp(ctx);
+    // Each attempt counts, however it is sent (aliases, repeated requests): the check runs per resolver call.
+    await guard(ctx, () => services.rateLimits.beforeLogin(email, ip));
     const { user, knownUserId } = await services.credentials(em, email, password);
     if (!user) {
+      await services.rateLimits.loginFailed(email, ip);
       await services.audit.record(
         em,
         { type: AuditEventType.LOGIN_FAILED, userId: knownUserId, details: { transport } },
@@ -49,6 +55,7 @@ export class AuthResolver {
       );
       throw unauthenticated(AuthReason.INVALID_CREDENTIALS, INVALID_CREDENTIALS);
     }
+    await services.rateLimits.loginSucceeded(email, ip);
     return startSession(ctx, user, transport, AuditEventType.LOGIN_SUCCEEDED);
   }
 
@@ -59,19 +66,22 @@ export class AuthResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuthPayload> {
     const { em, meta, services } = ctx;
-    const result = await services.refreshTokens.rotate(em, refreshToken);
+    const result = await guard(ctx, () =>
+      services.refreshTokens.rotate(em, refreshToken, (sessionId) =>
+        services.rateLimits.beforeRefresh(sessionId),
+      ),
+    );
     if (!result.ok) {
       if (result.reason === 'REFRESH_TOKEN_REUSED' && result.session) {
-        services.sessions.cache.evictSession(result.session.id);
-        await services.audit.record(
-          em,
-          {
-            type: AuditEventType.REFRESH_TOKEN_REUSED,
-            userId: result.session.user.id,
-            sessionId: result.session.id,
-          },
-          meta,
-        );
+        const { session } = result;
+        const revoked = await services.sessions.revoke(em, session.id, RevokeReason.REFRESH_TOKEN_REUSED);
+        if (revoked) {
+          await services.audit.record(
+            em,
+            { type: AuditEventType.REFRESH_TOKEN_REUSED, userId: session.user.id, sessionId: session.id },
+            meta,
+          );
+        }
       }
       const message =
         result.reason === 'TOKEN_INVALID' ? 'The refresh token is invalid' : 'Please log in again';

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
-import { announce } from '../sessions/invalidation.js';
-import { RevokeReason, Session } from '../sessions/session.entity.js';
+import { Session } from '../sessions/session.entity.js';
 import { Transport } from '../sessions/transport.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import type { RefreshTokenCodec } from './refresh-token-codec.js';
@@ -49,9 +48,13 @@ export class RefreshTokenService {
    * Spends a refresh token and returns its successor, in one transaction. The token row is locked, so concurrent
    * refreshes of one token queue up: the first spends it, the others see it spent. Within the reuse grace they
    * get the same successor (it is derived from the token, not stored); after it, the replay is treated as theft
-   * and the whole session is revoked.
+   * (REFRESH_TOKEN_REUSED), and the caller revokes the whole session. `beforeSpend` may throw to refuse (rate limit) before anything changes.
    */
-  async rotate(em: Em, token: string): Promise<RotateResult> {
+  async rotate(
+    em: Em,
+    token: string,
+    beforeSpend?: (sessionId: string) => Promise<void>,
+  ): Promise<RotateResult> {
     const { codec, clock, reuseGraceSec } = this.options;
     if (!codec.looksValid(token)) return { ok: false, reason: 'TOKEN_INVALID' };
     const tokenHash = codec.hash(token);
@@ -65,6 +68,8 @@ export class RefreshTokenService {
       if (session.idleExpiresAt <= now || session.absoluteExpiresAt <= now) {
         return { ok: false, reason: 'SESSION_EXPIRED', session } as const;
       }
+      // A rate limit, checked once the session is known; throwing here rolls the transaction back.
+      await beforeSpend?.(session.id);
       const successor = codec.successor(token);
       if (row.usedAt === null) {
         row.usedAt = now;
@@ -84,10 +89,7 @@ export class RefreshTokenService {
         // The lost-response / two-tabs case: answer as the first refresh did.
         return { ok: true, session, refreshToken: successor, replayed: true } as const;
       }
-      session.revokedAt = now;
-      session.revokedReason = RevokeReason.REFRESH_TOKEN_REUSED;
-      await tx.flush();
-      await announce(tx, { kind: 'session', id: session.id });
+      // Theft: the caller revokes the whole session (through the session service, so every instance hears it).
       return { ok: false, reason: 'REFRESH_TOKEN_REUSED', session } as const;
     });
   }

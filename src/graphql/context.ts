@@ -5,6 +5,7 @@ import type { Em } from '../db/types.js';
 import type { Logger } from '../logger.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { CredentialCheck } from '../auth/credentials.js';
+import type { RateLimits } from '../auth/rate-limits.js';
 import type { RefreshTokenService } from '../auth/refresh-tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
@@ -22,6 +23,7 @@ export interface Services {
   readonly credentials: CredentialCheck;
   readonly cookies: CookieSessions;
   readonly audit: AuditLog;
+  readonly rateLimits: RateLimits;
 }
 
 /** Per request: one EntityManager fork, the caller, and the request itself. */

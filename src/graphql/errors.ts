@@ -52,6 +52,17 @@ export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, field } });
 }
 
+/** HTTP 429 with Retry-After (Apollo applies `extensions.http` to the response and strips it from the body). */
+export function rateLimited(retryAfterSec: number): GraphQLError {
+  return new GraphQLError('Too many attempts; try again later', {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      retryAfter: retryAfterSec,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSec)]]) },
+    },
+  });
+}
+
 /** Builds Apollo's `formatError`: expected errors keep their code, the rest are logged and (in production) masked. */
 export function createFormatError(options: { production: boolean; logger: Logger }) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {

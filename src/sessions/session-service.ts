@@ -4,7 +4,8 @@ import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import type { Logger } from '../logger.js';
 import type { User } from '../users/user.entity.js';
-import { announce } from './invalidation.js';
+import { announce, type Invalidation } from './invalidation.js';
+import { InvalidationEchoes } from './invalidation-echo.js';
 import { RevokeReason, Session } from './session.entity.js';
 import { SessionCache } from './session-cache.js';
 import { checkSession, type SessionCheck, type SessionState } from './session-state.js';
@@ -24,6 +25,7 @@ export interface SessionServiceOptions {
 /** Creates, checks, touches and revokes sessions; owns the per-instance session cache. */
 export class SessionService {
   readonly cache: SessionCache;
+  readonly echoes = new InvalidationEchoes();
   private readonly cookieIndex = new LRUCache<string, string>({ max: 50_000 });
   private readonly touching = new Set<string>();
 
@@ -95,34 +97,55 @@ export class SessionService {
 
   /** Revokes one session; true when it was live. Takes effect on every instance on its next request. */
   async revoke(em: Em, sessionId: string, reason: RevokeReason): Promise<boolean> {
-    const updated = await em.transactional(async (tx) => {
-      const n = await tx.nativeUpdate(
+    return this.invalidating(em, { kind: 'session', id: sessionId }, (tx) =>
+      tx.nativeUpdate(
         Session,
         { id: sessionId, revokedAt: null },
         { revokedAt: this.options.clock.now(), revokedReason: reason },
-      );
-      if (n > 0) await announce(tx, { kind: 'session', id: sessionId });
-      return n;
-    });
-    this.cache.evictSession(sessionId);
-    return updated > 0;
+      ),
+    ).then((n) => n > 0);
   }
 
   /** Revokes every live session of a user, but `keep`; returns how many. */
   async revokeAllOfUser(em: Em, userId: string, reason: RevokeReason, keep?: string): Promise<number> {
-    const count = await em.transactional(async (tx) => {
-      const where = keep
-        ? { user: userId, revokedAt: null, id: { $ne: keep } }
-        : { user: userId, revokedAt: null };
-      const n = await tx.nativeUpdate(Session, where, {
-        revokedAt: this.options.clock.now(),
-        revokedReason: reason,
+    const where = keep
+      ? { user: userId, revokedAt: null, id: { $ne: keep } }
+      : { user: userId, revokedAt: null };
+    return this.invalidating(em, { kind: 'user', id: userId }, (tx) =>
+      tx.nativeUpdate(Session, where, { revokedAt: this.options.clock.now(), revokedReason: reason }),
+    );
+  }
+
+  /**
+   * Runs a change to sessions or to a user's roles in a transaction that also announces it, then evicts the local
+   * cache entry and waits (bounded) for the announcement to come back, so every instance has been told before the
+   * caller answers. `change` returns how many rows it changed; nothing is announced when it changed none.
+   */
+  async invalidating(
+    em: Em,
+    invalidation: Invalidation,
+    change: (tx: Em) => Promise<number>,
+  ): Promise<number> {
+    const echo = this.echoes.expect(invalidation);
+    let changed = 0;
+    try {
+      changed = await em.transactional(async (tx) => {
+        const n = await change(tx as Em);
+        if (n > 0) await announce(tx as Em, invalidation);
+        return n;
       });
-      await announce(tx, { kind: 'user', id: userId });
-      return n;
-    });
-    this.cache.evictUser(userId);
-    return count;
+    } finally {
+      this.evict(invalidation);
+      if (changed === 0) echo.cancel();
+    }
+    await echo.wait();
+    return changed;
+  }
+
+  /** Applies an invalidation heard on the channel (or made here). */
+  evict(invalidation: Invalidation): void {
+    if (invalidation.kind === 'session') this.cache.evictSession(invalidation.id);
+    else this.cache.evictUser(invalidation.id);
   }
 
   /** A user's live sessions, most recently used first. */

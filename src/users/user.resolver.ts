@@ -5,7 +5,6 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { badUserInput } from '../graphql/errors.js';
 import type { UserSnapshot } from '../sessions/session-state.js';
 import { isUuid } from '../graphql/ids.js';
-import { announce } from '../sessions/invalidation.js';
 import { normalizeRoles, Role } from './role.js';
 import { User } from './user.entity.js';
 
@@ -43,23 +42,14 @@ export class UserResolver {
     const user = isUuid(userId) ? await em.findOne(User, userId) : null;
     if (!user) throw badUserInput('No such user', 'userId');
     const before = [...user.roles];
-    await em.transactional(async (tx) => {
+    await services.sessions.invalidating(em, { kind: 'user', id: user.id }, async (tx) => {
       // Never leave the system without an administrator.
       if (before.includes(Role.ADMIN) && !next.includes(Role.ADMIN)) {
-        const admins = await tx
-          .getConnection()
-          .execute<{ n: string }[]>(
-            `select count(*) as n from users where 'ADMIN' = any(roles) and id <> ?`,
-            [user.id],
-            'all',
-            tx.getTransactionContext(),
-          );
-        if (Number(admins[0]?.n ?? 0) === 0) throw badUserInput('Cannot remove the last ADMIN', 'roles');
+        const others = await tx.count(User, { id: { $ne: user.id }, roles: { $contains: [Role.ADMIN] } });
+        if (others === 0) throw badUserInput('Cannot remove the last ADMIN', 'roles');
       }
-      await tx.nativeUpdate(User, { id: user.id }, { roles: next, updatedAt: services.clock.now() });
-      await announce(tx, { kind: 'user', id: user.id });
+      return tx.nativeUpdate(User, { id: user.id }, { roles: next, updatedAt: services.clock.now() });
     });
-    services.sessions.cache.evictUser(user.id);
     user.roles = next;
     await services.audit.record(
       em,

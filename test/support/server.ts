@@ -34,6 +34,9 @@ export async function startServer(
     DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-test-')),
     JWT_KEYS: JSON.stringify({ keys }),
     SESSION_SECRETS: testSessionSecret,
+    // Every test registers from 127.0.0.1: per-IP limits would trip across a file. Tests of limits set their own.
+    RATE_LIMIT_REGISTER_PER_IP: '1000000',
+    RATE_LIMIT_LOGIN_PER_IP: '1000000',
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     ...options.env,
   };

@@ -51,7 +51,7 @@ async function expectInvalidToken(token: string, reason = 'TOKEN_INVALID') {
   expect(errorReason(res)).toBe(reason);
 }
 
-describe('access tokens', () => {
+describe('access tokens — RFC 8725 (JWT BCP), RFC 9068 (at+jwt), RFC 6750 §3 (bearer errors)', () => {
   it('are EdDSA JWS with typ at+jwt, a kid, the documented claims, and under 1 KB', () => {
     const header = decodeProtectedHeader(alice.accessToken);
     expect(header).toEqual({ alg: 'EdDSA', kid: expect.any(String), typ: 'at+jwt' });
@@ -189,7 +189,7 @@ describe('access tokens', () => {
   });
 });
 
-describe('GET /.well-known/jwks.json', () => {
+describe('GET /.well-known/jwks.json — RFC 7517 §5: public members only', () => {
   it('publishes only the public members of every key, cacheable', async () => {
     const res = await fetch(`${server.origin}/.well-known/jwks.json`);
     expect(res.status).toBe(200);

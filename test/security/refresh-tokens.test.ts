@@ -28,7 +28,7 @@ function refresh(token: string) {
   return gql<{ refresh: Pair }>(server.url, REFRESH, { t: token });
 }
 
-describe('refresh tokens', () => {
+describe('refresh tokens — RFC 9700 §4.14 (rotation, reuse detection), OWASP ASVS V3.5', () => {
   it('are opaque, prefixed, 256-bit, and stored only as a SHA-256 hash', async () => {
     const login = await registerBearer(server.url);
     expect(login.refreshToken).toMatch(/^ghr_[A-Za-z0-9_-]{43}$/);

@@ -1,0 +1,49 @@
+import type { Invalidation } from './invalidation.js';
+
+/** How long a revoking request waits for its announcement to come back before answering anyway. */
+const ECHO_TIMEOUT_MS = 1000;
+
+export interface PendingEcho {
+  /** Resolves once the channel has carried the invalidation (or after the timeout). */
+  wait(): Promise<void>;
+  cancel(): void;
+}
+
+/**
+ * Lets a revoking request wait until its own NOTIFY has come back through LISTEN. PostgreSQL signals every
+ * listening connection at commit, so once this instance has heard it, the others have been sent it too: answering
+ * only then closes most of the window in which another instance could still serve the revoked session from its
+ * cache. Register before the transaction commits, so the echo cannot be missed.
+ */
+export class InvalidationEchoes {
+  private readonly waiting = new Map<string, Set<() => void>>();
+
+  expect(invalidation: Invalidation): PendingEcho {
+    const key = `${invalidation.kind}:${invalidation.id}`;
+    let resolve!: () => void;
+    const heard = new Promise<void>((r) => (resolve = r));
+    let set = this.waiting.get(key);
+    if (!set) this.waiting.set(key, (set = new Set()));
+    set.add(resolve);
+    const cancel = () => {
+      set!.delete(resolve);
+      if (set!.size === 0 && this.waiting.get(key) === set) this.waiting.delete(key);
+    };
+    return {
+      async wait() {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((r) => (timer = setTimeout(r, ECHO_TIMEOUT_MS)));
+        await Promise.race([heard, timeout]);
+        clearTimeout(timer);
+        cancel();
+      },
+      cancel,
+    };
+  }
+
+  /** Called by the listener for every invalidation it hears. */
+  heard(invalidation: Invalidation): void {
+    const key = `${invalidation.kind}:${invalidation.id}`;
+    for (const resolve of this.waiting.get(key) ?? []) resolve();
+  }
+}

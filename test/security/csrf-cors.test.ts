@@ -1,0 +1,133 @@
+import { loadConfig } from '../../src/config.js';
+import { originAllowed } from '../../src/http/cors.js';
+import { gql } from '../support/client.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { loginCookie, registerBearer } from '../support/users.js';
+
+let db: TestDatabase;
+let server: TestServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startServer(db, { env: { CORS_ORIGINS: 'https://app.example.com' } });
+});
+afterAll(async () => {
+  await server?.stop();
+  await db?.close();
+});
+
+const ME = '{ me { id } }';
+
+describe('CSRF — OWASP CSRF cheat sheet: verifying origin with standard headers', () => {
+  it('lets a cookie request from an allowed origin through (the control)', async () => {
+    const user = await registerBearer(server.url);
+    const { jar } = await loginCookie(server.url, user.email);
+    const res = await gql<{ me: { id: string } }>(
+      server.url,
+      ME,
+      {},
+      { jar, headers: { origin: 'https://app.example.com' } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.data?.me.id).toBe(user.userId);
+  });
+
+  it('refuses a cookie request from another origin with 403', async () => {
+    const user = await registerBearer(server.url);
+    const { jar } = await loginCookie(server.url, user.email);
+    const res = await gql(
+      server.url,
+      'mutation { logoutAll }',
+      {},
+      { jar, headers: { origin: 'https://evil.example' } },
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Nothing happened: the session is alive.
+    expect((await gql<{ me: unknown }>(server.url, ME, {}, { jar })).body.data?.me).not.toBeNull();
+  });
+
+  it('refuses a login from another origin (login CSRF)', async () => {
+    const user = await registerBearer(server.url);
+    const res = await gql(
+      server.url,
+      'mutation($e: String!) { login(email: $e, password: "correct horse battery staple") { user { id } } }',
+      {
+        e: user.email,
+      },
+      { headers: { origin: 'https://evil.example' } },
+    );
+    expect(res.status).toBe(403);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('uses Sec-Fetch-Site when there is no Origin', async () => {
+    const user = await registerBearer(server.url);
+    const { jar } = await loginCookie(server.url, user.email);
+    expect(
+      (await gql(server.url, ME, {}, { jar, headers: { 'sec-fetch-site': 'same-origin' } })).status,
+    ).toBe(200);
+    expect((await gql(server.url, ME, {}, { jar, headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(
+      403,
+    );
+  });
+
+  it('exempts bearer requests: a browser never attaches Authorization on its own', async () => {
+    const user = await registerBearer(server.url);
+    const res = await gql(
+      server.url,
+      ME,
+      {},
+      { token: user.accessToken, headers: { origin: 'https://evil.example' } },
+    );
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('CORS — exact allow-list with credentials (OWASP HTML5 security cheat sheet)', () => {
+  async function preflight(origin: string) {
+    return fetch(server.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+  }
+
+  it('echoes an allowed origin with credentials and Vary: Origin, and exposes WWW-Authenticate', async () => {
+    const res = await preflight('https://app.example.com');
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(res.headers.get('vary')).toMatch(/Origin/);
+    const actual = await gql(server.url, ME, {}, { headers: { origin: 'https://app.example.com' } });
+    expect(actual.headers.get('access-control-expose-headers')).toMatch(/WWW-Authenticate/);
+  });
+
+  it.each(['https://evil.example', 'null', 'https://app.example.com.evil.example', 'http://app.example.com'])(
+    'never reflects %s, and never answers *',
+    async (origin) => {
+      const res = await preflight(origin);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      const actual = await gql(server.url, ME, {}, { headers: { origin } });
+      expect(actual.headers.get('access-control-allow-origin')).toBeNull();
+    },
+  );
+
+  it('allows localhost and Apollo Studio by default in development, and only what is configured in production', () => {
+    const dev = loadConfig({});
+    expect(originAllowed(dev, 'http://localhost:5173')).toBe(true);
+    expect(originAllowed(dev, 'https://studio.apollographql.com')).toBe(true);
+    expect(originAllowed(dev, 'https://evil.example')).toBe(false);
+    const prod = loadConfig({
+      NODE_ENV: 'production',
+      JWT_KEYS: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd', kid: 'k' }] }),
+      SESSION_SECRETS: 'x'.repeat(32),
+    });
+    expect(originAllowed(prod, 'http://localhost:5173')).toBe(false);
+    expect(originAllowed(prod, 'https://studio.apollographql.com')).toBe(false);
+  });
+});

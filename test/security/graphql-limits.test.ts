@@ -1,0 +1,113 @@
+import { errorCode, gql } from '../support/client.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { testKeys, testSessionSecret } from '../support/keys.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+let db: TestDatabase;
+let server: TestServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startServer(db);
+});
+afterAll(async () => {
+  await server?.stop();
+  await db?.close();
+});
+
+async function refused(query: string) {
+  const res = await gql(server.url, query);
+  expect(res.status).toBe(400);
+  expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+  expect(res.body.data).toBeUndefined();
+  return res;
+}
+
+describe('query bombs — OWASP GraphQL cheat sheet: depth, amount, cost, aliases, directives, tokens', () => {
+  it('answers an ordinary query (the control)', async () => {
+    const res = await gql(server.url, '{ a: me { id } b: me { id } }');
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses a document deeper than GRAPHQL_MAX_DEPTH', async () => {
+    const deep = `{ me { ${'... on User { '.repeat(12)}id${' }'.repeat(12)} } }`;
+    await refused(deep);
+  });
+
+  it('refuses more aliases than GRAPHQL_MAX_ALIASES', async () => {
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: me { id }`).join(' ');
+    await refused(`{ ${aliases} }`);
+  });
+
+  it('refuses one mutation aliased many times (brute force in one request)', async () => {
+    const logins = Array.from(
+      { length: 16 },
+      (_, i) => `l${i}: login(email: "a@b.co", password: "guess-${i}-password") { user { id } }`,
+    );
+    await refused(`mutation { ${logins.join(' ')} }`);
+  });
+
+  it('refuses more directives than GRAPHQL_MAX_DIRECTIVES', async () => {
+    await refused(`{ me { id ${'@include(if: true) '.repeat(51)} } }`);
+  });
+
+  it('refuses more tokens than GRAPHQL_MAX_TOKENS before parsing it all', async () => {
+    const res = await gql(server.url, `{ me { ${'id '.repeat(1200)} } }`);
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('refuses a document over GRAPHQL_MAX_COST', async () => {
+    const wide = Array.from({ length: 14 }, (_, i) => `f${i}: users { id email roles createdAt }`).join(' ');
+    const limited = await startServer(db, { env: { GRAPHQL_MAX_COST: '20' } });
+    try {
+      const res = await gql(limited.url, `{ ${wide} }`);
+      expect(res.status).toBe(400);
+      expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
+describe('production hides the schema — OWASP GraphQL cheat sheet: introspection and suggestions', () => {
+  async function production(extra: Record<string, string> = {}) {
+    return startServer(db, {
+      env: {
+        NODE_ENV: 'production',
+        JWT_KEYS: JSON.stringify({ keys: await testKeys() }),
+        SESSION_SECRETS: testSessionSecret,
+        ...extra,
+      },
+    });
+  }
+
+  it('turns introspection off, and field suggestions off, in production', async () => {
+    const prod = await production();
+    try {
+      const intro = await gql(prod.url, '{ __schema { types { name } } }');
+      expect(errorCode(intro)).toBe('GRAPHQL_VALIDATION_FAILED');
+      const typo = await gql(prod.url, '{ mee { id } }');
+      expect(JSON.stringify(typo.body)).not.toMatch(/Did you mean/);
+      // The landing page is off too: a browser visit gets no HTML.
+      const page = await fetch(prod.url, {
+        headers: { accept: 'text/html', 'apollo-require-preflight': 'true' },
+      });
+      expect(page.headers.get('content-type')).not.toMatch(/text\/html/);
+    } finally {
+      await prod.stop();
+    }
+    // The control: development suggests and introspects.
+    expect(JSON.stringify((await gql(server.url, '{ mee { id } }')).body)).toMatch(/Did you mean/);
+    expect((await gql(server.url, '{ __schema { queryType { name } } }')).status).toBe(200);
+  });
+
+  it('allows introspection in production only with GRAPHQL_INTROSPECTION=true', async () => {
+    const prod = await production({ GRAPHQL_INTROSPECTION: 'true' });
+    try {
+      expect((await gql(prod.url, '{ __schema { queryType { name } } }')).status).toBe(200);
+    } finally {
+      await prod.stop();
+    }
+  });
+});
