@@ -1,0 +1,104 @@
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { errorCode, gql } from '../support/client.js';
+import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
+import { testKeys, testSessionSecret } from '../support/keys.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { PASSWORD, registerBearer } from '../support/users.js';
+
+// OWASP ASVS V14.1 (build and deploy), V3.4 (cookie-based session management), V7.4 (error handling).
+let db: TestDatabase;
+let server: TestServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startServer(db, {
+    env: {
+      NODE_ENV: 'production',
+      JWT_KEYS: JSON.stringify({ keys: await testKeys() }),
+      SESSION_SECRETS: testSessionSecret,
+      TRUST_PROXY: 'loopback',
+      CORS_ORIGINS: 'https://app.example.com',
+    },
+  });
+});
+afterAll(async () => {
+  await server?.stop();
+  await db?.close();
+});
+
+describe('production refuses to start with an unsafe configuration', () => {
+  const keys = JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd', kid: 'k1' }] });
+  const good = { NODE_ENV: 'production', JWT_KEYS: keys, SESSION_SECRETS: 'a'.repeat(32) };
+
+  it('starts with real keys and long secrets (the control)', () => {
+    expect(loadConfig(good).production).toBe(true);
+  });
+
+  it.each([
+    ['JWT_KEYS', { JWT_KEYS: undefined }],
+    ['SESSION_SECRETS', { SESSION_SECRETS: undefined }],
+    ['SESSION_SECRETS', { SESSION_SECRETS: `${'a'.repeat(32)},short` }],
+    ['JWT_KEYS', { JWT_KEYS: JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'h' }] }) }],
+    [
+      'JWT_KEYS',
+      { JWT_KEYS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y', d: 'd', kid: 'e' }] }) },
+    ],
+    [
+      'JWT_KEYS',
+      { JWT_KEYS: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', kid: 'public-only' }] }) },
+    ],
+    ['CSRF_PREVENTION', { CSRF_PREVENTION: 'false' }],
+  ])('refuses when %s is unsafe', (name, change) => {
+    expect.assertions(2);
+    try {
+      loadConfig({ ...good, ...change });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message.startsWith(`${name}:`)).toBe(true);
+    }
+  });
+});
+
+describe('a production server', () => {
+  it('sets a __Host- cookie that is Secure, HttpOnly, SameSite=Lax and Path=/ (behind a TLS proxy)', async () => {
+    const user = await registerBearer(server.url);
+    const res = await gql(
+      server.url,
+      'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }',
+      { e: user.email, p: PASSWORD },
+      {
+        headers: { 'x-forwarded-proto': 'https' },
+      },
+    );
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-sid='));
+    expect(cookie).toBeDefined();
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).not.toMatch(/Domain=/i);
+  });
+
+  it('masks unexpected errors: a generic message and code, no stack, no SQL', async () => {
+    const user = await registerBearer(server.url);
+    // Break the database under the server on purpose: the audit table disappears.
+    await sql(db, 'alter table audit_events rename to audit_events_hidden');
+    try {
+      const res = await gql(server.url, 'mutation { logout }', {}, { token: user.accessToken });
+      expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
+      expect(res.body.errors?.[0]?.message).toBe('Internal server error');
+      const text = JSON.stringify(res.body);
+      expect(text).not.toMatch(/audit_events|insert into|stacktrace|node_modules|\.ts:/);
+      // It is logged for the operator instead.
+      expect(server.logs.some((l) => l.includes('"level":50') && l.includes('unexpected error'))).toBe(true);
+    } finally {
+      await sql(db, 'alter table audit_events_hidden rename to audit_events');
+    }
+  });
+
+  it('keeps expected errors and their codes', async () => {
+    const res = await gql(server.url, '{ users { id } }');
+    expect(errorCode(res)).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(res.body)).not.toMatch(/stacktrace/);
+  });
+});
