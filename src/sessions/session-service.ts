@@ -138,7 +138,7 @@ export class SessionService {
       this.evict(invalidation);
       if (changed === 0) echo.cancel();
     }
-    await echo.wait();
+    if (changed > 0) await echo.wait();
     return changed;
   }
 

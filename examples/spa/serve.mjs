@@ -1,0 +1,72 @@
+// Serves the SPA example on its own port: a different origin from the API, but the same site (same host name), so
+// the browser sends the SameSite=Lax session cookie on `fetch(..., { credentials: 'include' })`.
+//
+//   node examples/spa/serve.mjs [--port 5173] [--host 127.0.0.1]
+//
+// Only index.html, style.css and the compiled dist/*.js are served; everything else is 404.
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+const SERVED = /^\/(?:index\.html|style\.css|dist\/[\w-]+\.js(?:\.map)?)$/;
+
+// The page only talks to itself and to an API on a local origin; no inline script, no third parties.
+const CSP = [
+  "default-src 'self'",
+  "connect-src 'self' http://localhost:* http://127.0.0.1:*",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '5173' }, host: { type: 'string', default: '127.0.0.1' } },
+});
+
+const server = createServer(async (req, res) => {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const file = path === '/' ? '/index.html' : path;
+  if (path === '/favicon.ico') {
+    res.writeHead(204).end(); // no icon, and no 404 in the console
+    return;
+  }
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || !SERVED.test(file)) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  try {
+    const body = await readFile(join(root, file));
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)],
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } catch {
+    const hint = file.startsWith('/dist/') ? ' (run `npm run examples:spa:build` first)' : '';
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found${hint}`);
+  }
+});
+
+server.listen(Number(values.port), values.host, () => {
+  const { port } = server.address();
+  const origin = `http://${values.host}:${port}`;
+  // The first line is read by test/e2e/spa.test.ts to learn the port.
+  process.stdout.write(`SPA listening on ${origin}/\n`);
+  process.stdout.write(
+    `Open ${origin}/?api=http://${values.host}:4000/graphql (the API must share the host name)\n`,
+  );
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -1,0 +1,133 @@
+import { createGatehouse, GatehouseError, type Session, type User } from './api.js';
+
+/**
+ * The page's entry point. The API URL comes from `?api=`; by default port 4000 on this page's own host name, so
+ * page and API are different origins of the same site and the SameSite=Lax cookie is sent.
+ */
+const apiUrl =
+  new URLSearchParams(location.search).get('api') ??
+  `${location.protocol}//${location.hostname}:4000/graphql`;
+const api = createGatehouse(apiUrl);
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from index.html`);
+  return el as T;
+}
+
+const status = byId<HTMLParagraphElement>('status');
+const loginForm = byId<HTMLFormElement>('login-form');
+const account = byId<HTMLElement>('account');
+const sessionRows = byId<HTMLTableSectionElement>('sessions');
+
+/** `data-state` on <body> says what is on screen (loading, login, account); tests and CSS key off it. */
+function setState(state: 'loading' | 'login' | 'account', message = ''): void {
+  document.body.dataset.state = state;
+  loginForm.hidden = state !== 'login';
+  account.hidden = state !== 'account';
+  status.textContent = message;
+}
+
+function cell(text: string): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.textContent = text; // textContent, never innerHTML: a user agent string is attacker-controlled.
+  return td;
+}
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString();
+}
+
+function renderAccount(user: User, sessions: Session[]): void {
+  byId('user-email').textContent = user.email;
+  byId('user-roles').textContent = user.roles.join(', ');
+  byId('user-id').textContent = user.id;
+  sessionRows.replaceChildren(
+    ...sessions.map((s) => {
+      const row = document.createElement('tr');
+      row.dataset.sessionId = s.id;
+      row.dataset.current = String(s.current);
+      const revoke = document.createElement('button');
+      revoke.type = 'button';
+      revoke.textContent = 'Revoke';
+      revoke.dataset.revoke = s.id;
+      const action = document.createElement('td');
+      action.append(revoke);
+      row.append(
+        cell(s.transport),
+        cell(s.current ? 'this browser' : ''),
+        cell(when(s.createdAt)),
+        cell(when(s.lastSeenAt)),
+        cell(s.userAgent ?? ''),
+        action,
+      );
+      return row;
+    }),
+  );
+  setState('account');
+}
+
+/** Asks the API who we are: the cookie (if any) decides. */
+async function refreshView(message = ''): Promise<void> {
+  const user = await api.me();
+  if (!user) {
+    setState('login', message);
+    return;
+  }
+  renderAccount(user, await api.mySessions());
+}
+
+/** Runs one user action; an UNAUTHENTICATED answer (session revoked or expired elsewhere) means: log in again. */
+async function run(action: () => Promise<void>): Promise<void> {
+  const buttons = [...document.querySelectorAll('button')];
+  for (const b of buttons) b.disabled = true;
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof GatehouseError && error.unauthenticated) {
+      setState('login', document.body.dataset.state === 'login' ? error.message : 'Please log in again.');
+    } else {
+      status.textContent = error instanceof Error ? error.message : String(error);
+    }
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+loginForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(loginForm);
+  void run(async () => {
+    await api.login(String(form.get('email')), String(form.get('password')));
+    loginForm.reset();
+    await refreshView();
+  });
+});
+
+byId('logout').addEventListener('click', () =>
+  run(async () => {
+    await api.logout();
+    setState('login', 'Logged out.');
+  }),
+);
+
+byId('logout-all').addEventListener('click', () =>
+  run(async () => {
+    const count = await api.logoutAll();
+    setState('login', `Logged out of ${count} session(s).`);
+  }),
+);
+
+byId('reload').addEventListener('click', () => run(() => refreshView()));
+
+sessionRows.addEventListener('click', (event) => {
+  const id = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-revoke]')?.dataset.revoke;
+  if (!id) return;
+  void run(async () => {
+    await api.revokeSession(id);
+    await refreshView('Session revoked.'); // revoking this browser's own session lands on the login form
+  });
+});
+
+setState('loading');
+void run(() => refreshView());
