@@ -25,19 +25,20 @@ interface AuthPayloadData {
   refreshToken: string | null;
 }
 
-/** Registers a user over HTTP with the bearer transport. */
-export async function registerBearer(
+/** Calls register or login with the bearer transport and returns the pair. */
+async function bearerAuth(
   url: string,
-  email = uniqueEmail(),
-  password = PASSWORD,
+  mutation: 'register' | 'login',
+  email: string,
+  password: string,
 ): Promise<BearerLogin> {
-  const res = await gql<{ register: AuthPayloadData }>(
+  const res = await gql<Record<string, AuthPayloadData>>(
     url,
-    `mutation($email: String!, $password: String!) { register(email: $email, password: $password, transport: BEARER) { ${AUTH_FIELDS} } }`,
+    `mutation($email: String!, $password: String!) { ${mutation}(email: $email, password: $password, transport: BEARER) { ${AUTH_FIELDS} } }`,
     { email, password },
   );
-  const p = res.body.data?.register;
-  if (!p) throw new Error(`register failed: ${JSON.stringify(res.body)}`);
+  const p = res.body.data?.[mutation];
+  if (!p) throw new Error(`${mutation} failed: ${JSON.stringify(res.body)}`);
   return {
     userId: p.user.id,
     email,
@@ -47,22 +48,18 @@ export async function registerBearer(
   };
 }
 
+/** Registers a user over HTTP with the bearer transport. */
+export function registerBearer(
+  url: string,
+  email = uniqueEmail(),
+  password = PASSWORD,
+): Promise<BearerLogin> {
+  return bearerAuth(url, 'register', email, password);
+}
+
 /** Logs in with the bearer transport. */
-export async function loginBearer(url: string, email: string, password = PASSWORD): Promise<BearerLogin> {
-  const res = await gql<{ login: AuthPayloadData }>(
-    url,
-    `mutation($email: String!, $password: String!) { login(email: $email, password: $password, transport: BEARER) { ${AUTH_FIELDS} } }`,
-    { email, password },
-  );
-  const p = res.body.data?.login;
-  if (!p) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
-  return {
-    userId: p.user.id,
-    email,
-    sessionId: p.session.id,
-    accessToken: p.accessToken!,
-    refreshToken: p.refreshToken!,
-  };
+export function loginBearer(url: string, email: string, password = PASSWORD): Promise<BearerLogin> {
+  return bearerAuth(url, 'login', email, password);
 }
 
 /** Logs in with the cookie transport; the jar then holds the session cookie. */
