@@ -11,14 +11,21 @@ export type Denial =
   | { kind: 'NOT_FRESH'; maxAge: number };
 
 /** Applies one policy to a caller and the parent object; null means allowed. Pure, so it is tested directly. */
-export function decide(policy: AuthPolicy, viewer: Viewer | null, source: unknown, now: Date): Denial | null {
+export function decide(
+  policy: AuthPolicy,
+  viewer: Viewer | null,
+  source: unknown,
+  now: Date | (() => Date),
+): Denial | null {
   if (!viewer) return { kind: 'UNAUTHENTICATED' };
   if (policy.via && !policy.via.includes(viewer.transport)) return { kind: 'WRONG_TRANSPORT' };
   const isOwner = policy.owner !== undefined && ownerOf(source, policy.owner) === viewer.userId;
   const roleOk =
     policy.requires.length > 0 ? hasAnyRole(viewer.roles, policy.requires) : policy.owner === undefined;
   if (!roleOk && !isOwner) return { kind: policy.owner !== undefined ? 'NOT_OWNER' : 'MISSING_ROLE' };
-  if (policy.fresh !== undefined && now.getTime() - viewer.authTime.getTime() > policy.fresh * 1000) {
+  // `now` may be a function so that the common case (no `fresh`) never reads the clock.
+  const at = () => (typeof now === 'function' ? now() : now);
+  if (policy.fresh !== undefined && at().getTime() - viewer.authTime.getTime() > policy.fresh * 1000) {
     return { kind: 'NOT_FRESH', maxAge: policy.fresh };
   }
   return null;

@@ -12,7 +12,11 @@ export function Auth(policy: Partial<AuthPolicy> = {}): MethodDecorator & Proper
     if (!Number.isSafeInteger(policy.fresh) || policy.fresh <= 0) throw new Error('@Auth fresh must be > 0');
     args.push(`fresh: ${policy.fresh}`);
   }
-  if (policy.via?.length) args.push(`via: [${policy.via.join(', ')}]`);
+  if (policy.via !== undefined) {
+    // In SDL `via: []` would admit no transport at all; here it would silently admit both. Neither is meant.
+    if (policy.via.length === 0) throw new Error('@Auth via must name a transport (omit it to allow both)');
+    args.push(`via: [${policy.via.join(', ')}]`);
+  }
   if (policy.owner !== undefined) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(policy.owner))
       throw new Error('@Auth owner must be a property name');

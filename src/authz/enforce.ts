@@ -1,4 +1,9 @@
-import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  type GraphQLFieldConfig,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { Clock } from '../clock.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -37,24 +42,41 @@ export function readPolicies(schema: GraphQLSchema): Map<string, AuthPolicy[] | 
  * `@auth` covers each of its fields; a field-level `@auth` adds its own conditions; `@public` on a field exempts it.
  */
 export function enforceAuthorization(schema: GraphQLSchema, options: EnforceOptions): GraphQLSchema {
+  const now = () => options.clock.now();
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const policy = fieldPolicy(schema, field, typeName);
       if (!policy || policy === 'public') return field;
       const coordinate = `${typeName}.${fieldName}`;
+      const check = (source: unknown, context: AuthzContext) => {
+        for (const p of policy) {
+          const denial = decide(p, context.viewer, source, now);
+          if (denial) {
+            if (context.viewer) options.onDenied?.(denial, coordinate, context);
+            throw denialError(denial);
+          }
+        }
+      };
       const resolve = field.resolve ?? defaultFieldResolver;
+      const subscribe = field.subscribe;
       return {
         ...field,
         resolve(source, args, context: AuthzContext, info) {
-          for (const p of policy) {
-            const denial = decide(p, context.viewer, source, options.clock.now());
-            if (denial) {
-              if (context.viewer) options.onDenied?.(denial, coordinate, context);
-              throw denialError(denial);
-            }
-          }
+          check(source, context);
           return resolve(source, args, context, info);
         },
+        // A subscription is checked before its event stream opens, not only per event.
+        ...(subscribe && {
+          subscribe(
+            source: unknown,
+            args: Record<string, unknown>,
+            context: AuthzContext,
+            info: GraphQLResolveInfo,
+          ) {
+            check(source, context);
+            return subscribe(source, args, context, info);
+          },
+        }),
       };
     },
   });

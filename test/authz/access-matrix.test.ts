@@ -1,0 +1,404 @@
+import { buildDeclaredSchema } from '../../src/graphql/schema.js';
+import { readPolicies } from '../../src/authz/enforce.js';
+import type { GqlResponse } from '../support/client.js';
+import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { loginBearer, PASSWORD, uniqueEmail } from '../support/users.js';
+import {
+  anonymous,
+  createPrincipal,
+  expectData,
+  expectDenied,
+  LENIENT_LIMITS,
+  LOGIN_REQUIRED,
+  MISSING_ROLE,
+  NOT_OWNER,
+  signIn,
+  TRANSPORTS,
+  type Caller,
+  type Denied,
+  type Principal,
+  type TransportName,
+} from './callers.js';
+
+/*
+ * Who may call what, over HTTP against the real server: every protected root field and mutation, and the
+ * protected fields below them (User.email, every Session field), for an anonymous caller, a USER, another USER
+ * and an ADMIN, on both transports. Each cell logs in a new session, so mutations that end sessions or change a
+ * password cannot disturb the next cell.
+ */
+
+type Who = 'anonymous' | 'USER' | 'another USER' | 'ADMIN';
+
+interface Cast {
+  /** The USER; the rows' "own" resources are hers. */
+  readonly alice: Principal;
+  /** Another USER. */
+  readonly bob: Principal;
+  readonly admin: Principal;
+  /** A third user: the target of admin mutations and the owner of "someone else's" session. */
+  readonly carol: Principal;
+}
+
+interface Cell {
+  readonly who: Who;
+  readonly transport: TransportName;
+  readonly caller: Caller;
+  /** The account behind the caller; undefined when anonymous. */
+  readonly principal?: Principal;
+  readonly cast: Cast;
+  readonly vars: Record<string, unknown>;
+}
+
+// Typed loosely on purpose: each row knows the shape of its own answer.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Check = (data: any, cell: Cell) => void | Promise<void>;
+
+interface Row {
+  readonly title: string;
+  /** The schema coordinates this row exercises (checked against the schema below: nothing is left out). */
+  readonly covers: readonly string[];
+  readonly query: string;
+  readonly prepare?: (cell: Omit<Cell, 'vars'>) => Promise<Record<string, unknown>>;
+  readonly expect: Readonly<Record<Who, Denied | Check>>;
+}
+
+let db: TestDatabase;
+let server: TestServer;
+let cast: Cast;
+
+const sorted = (roles: string[]) => [...roles].sort();
+const rolesOf = (who: Who) => (who === 'ADMIN' ? ['ADMIN', 'USER'] : ['USER']);
+const revokedReason = async (sessionId: string) =>
+  (
+    await sql<{ revoked_reason: string | null }>(db, 'select revoked_reason from sessions where id = $1', [
+      sessionId,
+    ])
+  )[0]?.revoked_reason;
+
+const SESSION_FIELDS = [
+  'id',
+  'transport',
+  'createdAt',
+  'lastSeenAt',
+  'expiresAt',
+  'ip',
+  'userAgent',
+  'current',
+];
+
+/** The caller sees itself, email included (the owner of `User.email`). */
+const seesSelf: Check = (data, { principal, who }) => {
+  expect({ ...data.me, roles: sorted(data.me.roles) }).toEqual({
+    id: principal!.userId,
+    email: principal!.email,
+    roles: rolesOf(who),
+  });
+};
+
+/** A public auth mutation answered with a payload for `email`, whose session is the current one. */
+const authPayloadFor =
+  (field: string, email: (cell: Cell) => string): Check =>
+  (data, cell) => {
+    const payload = data[field];
+    expect(payload.user.email).toBe(email(cell));
+    expect(payload.session).toMatchObject({ transport: 'BEARER', current: true });
+    expect(typeof payload.accessToken).toBe('string');
+  };
+
+const rows: Row[] = [
+  {
+    title: 'Query.me (and User.email of oneself)',
+    covers: ['Query.me', 'User.email'],
+    query: '{ me { id email roles } }',
+    expect: {
+      anonymous: (data) => expect(data).toEqual({ me: null }),
+      USER: seesSelf,
+      'another USER': seesSelf,
+      ADMIN: seesSelf,
+    },
+  },
+  {
+    title: 'Query.mySessions (and every Session field, of one’s own sessions)',
+    covers: ['Query.mySessions', ...SESSION_FIELDS.map((f) => `Session.${f}`)],
+    query: `{ mySessions { ${SESSION_FIELDS.join(' ')} } }`,
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...Object.fromEntries(
+        (['USER', 'another USER', 'ADMIN'] as const).map((who) => [
+          who,
+          ((data, { caller, transport }) => {
+            const current = data.mySessions.filter((s: { current: boolean }) => s.current);
+            expect(current).toEqual([expect.objectContaining({ id: caller.sessionId, transport })]);
+            for (const session of data.mySessions) expect(session.expiresAt).toEqual(expect.any(String));
+          }) satisfies Check,
+        ]),
+      ),
+    } as Row['expect'],
+  },
+  {
+    title: 'Query.users (and User.email of everyone)',
+    covers: ['Query.users', 'User.email'],
+    query: '{ users { id email roles createdAt } }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data, { cast }) => {
+        const byId = new Map(data.users.map((u: { id: string; email: string }) => [u.id, u.email]));
+        expect(byId.get(cast.alice.userId)).toBe(cast.alice.email);
+        expect(byId.get(cast.bob.userId)).toBe(cast.bob.email);
+      },
+    },
+  },
+  {
+    title: 'Query.user(id: the USER’s own id) (and User.email)',
+    covers: ['Query.user', 'User.email'],
+    query: 'query($id: ID!) { user(id: $id) { id email } }',
+    prepare: async ({ cast }) => ({ id: cast.alice.userId }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      // Even reading herself: `user` is an ADMIN tool; a USER has `me`.
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data, { cast }) =>
+        expect(data).toEqual({ user: { id: cast.alice.userId, email: cast.alice.email } }),
+    },
+  },
+  {
+    title: 'Query.auditEvents',
+    covers: ['Query.auditEvents'],
+    query: '{ auditEvents(limit: 5) { id type userId sessionId ip userAgent details createdAt } }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data) => {
+        expect(data.auditEvents.length).toBeGreaterThan(0);
+        expect(data.auditEvents.length).toBeLessThanOrEqual(5);
+      },
+    },
+  },
+  {
+    title: 'Mutation.logout',
+    covers: ['Mutation.logout'],
+    query: 'mutation { logout }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...Object.fromEntries(
+        (['USER', 'another USER', 'ADMIN'] as const).map((who) => [
+          who,
+          (async (data, { caller }) => {
+            expect(data).toEqual({ logout: true });
+            expect(await revokedReason(caller.sessionId!)).toBe('LOGOUT');
+          }) satisfies Check,
+        ]),
+      ),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.logoutAll',
+    covers: ['Mutation.logoutAll'],
+    query: 'mutation { logoutAll }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...Object.fromEntries(
+        (['USER', 'another USER', 'ADMIN'] as const).map((who) => [
+          who,
+          (async (data, { caller }) => {
+            expect(data.logoutAll).toBeGreaterThanOrEqual(1);
+            expect(await revokedReason(caller.sessionId!)).toBe('LOGOUT_ALL');
+          }) satisfies Check,
+        ]),
+      ),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.revokeSession(another session of the caller’s own)',
+    covers: ['Mutation.revokeSession'],
+    query: 'mutation($id: ID!) { revokeSession(id: $id) }',
+    prepare: async ({ principal, cast }) => ({
+      id: (await signIn(server.url, principal ?? cast.alice, 'BEARER')).sessionId,
+    }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...Object.fromEntries(
+        (['USER', 'another USER', 'ADMIN'] as const).map((who) => [
+          who,
+          (async (data, { vars }) => {
+            expect(data).toEqual({ revokeSession: true });
+            expect(await revokedReason(vars.id as string)).toBe('REVOKED');
+          }) satisfies Check,
+        ]),
+      ),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.revokeSession(someone else’s session)',
+    covers: ['Mutation.revokeSession'],
+    query: 'mutation($id: ID!) { revokeSession(id: $id) }',
+    prepare: async ({ cast }) => ({ id: (await signIn(server.url, cast.carol, 'BEARER')).sessionId }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: NOT_OWNER,
+      'another USER': NOT_OWNER,
+      ADMIN: async (data, { vars }) => {
+        expect(data).toEqual({ revokeSession: true });
+        expect(await revokedReason(vars.id as string)).toBe('ADMIN_REVOKED');
+      },
+    },
+  },
+  {
+    title: 'Mutation.changePassword',
+    covers: ['Mutation.changePassword'],
+    // The same password again keeps every principal's login working for the next cells.
+    query: 'mutation($p: String!) { changePassword(currentPassword: $p, newPassword: $p) }',
+    prepare: async () => ({ p: PASSWORD }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: (data) => expect(data).toEqual({ changePassword: true }),
+      'another USER': (data) => expect(data).toEqual({ changePassword: true }),
+      ADMIN: (data) => expect(data).toEqual({ changePassword: true }),
+    },
+  },
+  {
+    title: 'Mutation.setUserRoles (of a third user, to what they have)',
+    covers: ['Mutation.setUserRoles', 'User.email'],
+    query: 'mutation($id: ID!) { setUserRoles(userId: $id, roles: [USER]) { id email roles } }',
+    prepare: async ({ cast }) => ({ id: cast.carol.userId }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data, { cast }) =>
+        expect(data).toEqual({
+          setUserRoles: { id: cast.carol.userId, email: cast.carol.email, roles: ['USER'] },
+        }),
+    },
+  },
+  {
+    title: 'Mutation.revokeUserSessions (of a third user)',
+    covers: ['Mutation.revokeUserSessions'],
+    query: 'mutation($id: ID!) { revokeUserSessions(userId: $id) }',
+    prepare: async ({ cast }) => {
+      await signIn(server.url, cast.carol, 'COOKIE');
+      return { id: cast.carol.userId };
+    },
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data) => expect(data.revokeUserSessions).toBeGreaterThanOrEqual(1),
+    },
+  },
+  {
+    title: 'Mutation.register (public; User.email and Session of the new account)',
+    covers: ['Mutation.register', 'User.email', 'Session.id', 'Session.transport', 'Session.current'],
+    query: `mutation($email: String!, $p: String!) {
+      register(email: $email, password: $p, transport: BEARER) { user { id email } session { id transport current } accessToken }
+    }`,
+    prepare: async () => ({ email: uniqueEmail('new'), p: PASSWORD }),
+    expect: Object.fromEntries(
+      (['anonymous', 'USER', 'another USER', 'ADMIN'] as const).map((who) => [
+        who,
+        authPayloadFor('register', ({ vars }) => vars.email as string),
+      ]),
+    ) as Row['expect'],
+  },
+  {
+    title: 'Mutation.login (public)',
+    covers: ['Mutation.login', 'User.email', 'Session.id', 'Session.transport', 'Session.current'],
+    query: `mutation($email: String!, $p: String!) {
+      login(email: $email, password: $p, transport: BEARER) { user { id email } session { id transport current } accessToken }
+    }`,
+    prepare: async ({ cast }) => ({ email: cast.carol.email, p: PASSWORD }),
+    expect: Object.fromEntries(
+      (['anonymous', 'USER', 'another USER', 'ADMIN'] as const).map((who) => [
+        who,
+        authPayloadFor('login', ({ cast }) => cast.carol.email),
+      ]),
+    ) as Row['expect'],
+  },
+  {
+    title: 'Mutation.refresh (public)',
+    covers: ['Mutation.refresh', 'User.email', 'Session.id', 'Session.transport', 'Session.current'],
+    query: `mutation($t: String!) {
+      refresh(refreshToken: $t) { user { id email } session { id transport current } accessToken }
+    }`,
+    prepare: async ({ cast }) => ({ t: (await loginBearer(server.url, cast.carol.email)).refreshToken }),
+    expect: Object.fromEntries(
+      (['anonymous', 'USER', 'another USER', 'ADMIN'] as const).map((who) => [
+        who,
+        authPayloadFor('refresh', ({ cast }) => cast.carol.email),
+      ]),
+    ) as Row['expect'],
+  },
+];
+
+/** One cell per (transport, caller); an anonymous caller has no transport, so it runs once. */
+const callers: [TransportName | 'none', Who][] = [
+  ['none', 'anonymous'],
+  ...TRANSPORTS.flatMap((t) =>
+    (['USER', 'another USER', 'ADMIN'] as const).map((w): [TransportName, Who] => [t, w]),
+  ),
+];
+
+const cells = rows.flatMap((row) => callers.map(([transport, who]) => ({ row, transport, who })));
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startServer(db, { env: LENIENT_LIMITS });
+  const [alice, bob, admin, carol] = await Promise.all([
+    createPrincipal(server.url, db),
+    createPrincipal(server.url, db),
+    createPrincipal(server.url, db, true),
+    createPrincipal(server.url, db),
+  ]);
+  cast = { alice: alice!, bob: bob!, admin: admin!, carol: carol! };
+});
+afterAll(async () => {
+  await server?.stop();
+  await db?.close();
+});
+
+describe('the access matrix (HTTP, real server)', () => {
+  it.each(cells.map((c) => [c.row.title, c.who, c.transport, c] as const))(
+    '%s — %s via %s',
+    async (_title, who, transport, { row }) => {
+      const expected = row.expect[who];
+      if (typeof expected !== 'function') expect.hasAssertions();
+      const principal = {
+        anonymous: undefined,
+        USER: cast.alice,
+        'another USER': cast.bob,
+        ADMIN: cast.admin,
+      }[who];
+      const caller =
+        principal && transport !== 'none'
+          ? await signIn(server.url, principal, transport)
+          : anonymous(server.url);
+      const base = { who, transport: transport as TransportName, caller, principal, cast };
+      const vars = (await row.prepare?.(base)) ?? {};
+      const res: GqlResponse = await caller.call(row.query, vars);
+      if (typeof expected === 'function') {
+        await expected(expectData(res), { ...base, vars });
+      } else {
+        const rootField = /\{\s*(\w+)/.exec(row.query)![1]!;
+        expectDenied(res, expected, [rootField]);
+      }
+    },
+  );
+
+  it('covers every root field and every protected field of the schema', async () => {
+    const schema = await buildDeclaredSchema();
+    const roots = [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) =>
+      Object.keys(type.getFields()).map((field) => `${type.name}.${field}`),
+    );
+    const protectedBelow = [...readPolicies(schema)]
+      .filter(([coordinate, policy]) => policy !== 'public' && !/^(Query|Mutation)\./.test(coordinate))
+      .map(([coordinate]) => coordinate);
+    const covered = new Set(rows.flatMap((row) => row.covers));
+    expect([...roots, ...protectedBelow].filter((coordinate) => !covered.has(coordinate))).toEqual([]);
+    expect(protectedBelow).toEqual(expect.arrayContaining(['User.email', 'Session.id', 'Session.current']));
+  });
+});

@@ -1,0 +1,46 @@
+import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { createPrincipal, LENIENT_LIMITS, signIn } from './callers.js';
+
+/*
+ * A regression test. SessionService.touch() writes last-seen in the background; it once put the whole
+ * SessionState captured at the start of the request back into the cache when the write finished. If the user's
+ * roles changed (or the session was revoked) meanwhile and another request had reloaded the session, the old
+ * roles came back, with no further invalidation coming to remove them. Now only the timestamps move.
+ *
+ * The interleaving is forced with the services of one instance: request 1 holds `before`; the roles change and
+ * are announced; request 2 reloads; request 1's last-seen write completes last.
+ */
+
+let db: TestDatabase;
+let server: TestServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startServer(db, { env: LENIENT_LIMITS });
+});
+afterAll(async () => {
+  await server?.stop();
+  await db?.close();
+});
+
+it('a last-seen write finishing after a role change does not bring the old roles back', async () => {
+  const user = await createPrincipal(server.url, db);
+  const caller = await signIn(server.url, user, 'BEARER');
+  const sessions = server.app.services.sessions;
+  const before = await sessions.check(caller.sessionId!);
+  if (!before.ok) throw new Error('the session should be live');
+
+  server.clock.advance(61); // last-seen is due for a write
+  await sql(db, `update users set roles = '{USER,ADMIN}' where id = $1`, [user.userId]);
+  sessions.cache.evictUser(user.userId); // what the NOTIFY does on every instance
+  const reloaded = await sessions.check(caller.sessionId!);
+  expect(reloaded.ok && reloaded.state.user.roles).toEqual(['USER', 'ADMIN']);
+
+  sessions.touch(before.state); // request 1's background write, completing last
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  const res = await caller.call('{ me { roles } users { id } }');
+  expect(res.body.errors).toBeUndefined();
+  expect(res.body.data).toMatchObject({ me: { roles: ['USER', 'ADMIN'] } });
+});
