@@ -43,9 +43,13 @@ export class SessionCache {
     return state;
   }
 
-  /** Replaces an entry with a state this instance just wrote (e.g. a throttled last-seen update). */
-  update(state: SessionState): void {
-    if (this.trusted && this.entries.has(state.sessionId)) this.remember(state);
+  /**
+   * Records a last-seen write on the entry as it is *now*: only the two timestamps move, so a background write
+   * that finishes after a role change or a revocation cannot bring back the state it started from.
+   */
+  touched(sessionId: string, lastSeenAt: Date, idleExpiresAt: Date): void {
+    const current = this.trusted ? this.entries.get(sessionId) : undefined;
+    if (current) this.remember({ ...current, lastSeenAt, idleExpiresAt });
   }
 
   evictSession(sessionId: string): void {
