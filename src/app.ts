@@ -3,7 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { PGlite } from '@electric-sql/pglite';
@@ -16,7 +19,6 @@ import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/database.js';
 import type { Em } from './db/types.js';
-import { AuditEventType } from './audit/audit-event.entity.js';
 import { createAuditLog } from './audit/audit-log.js';
 import { createAccessTokens } from './auth/access-tokens.js';
 import { createAuthenticate } from './auth/authenticate.js';
@@ -27,6 +29,7 @@ import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
 import { createRateLimits, type RateLimitStore } from './auth/rate-limits.js';
 import { resolveSecrets } from './auth/secrets.js';
+import { auditDenial } from './authz/audit-denial.js';
 import { enforceAuthorization } from './authz/enforce.js';
 import type { GraphQLContext, Services } from './graphql/context.js';
 import { createFormatError } from './graphql/errors.js';
@@ -39,6 +42,7 @@ import { jwksRoute } from './http/jwks.js';
 import { originCheck } from './http/origin-check.js';
 import { requestContext } from './http/request-context.js';
 import { createCookieSessions } from './sessions/cookie-sessions.js';
+import { createSessionCookieCodec } from './sessions/session-cookie.js';
 import { SessionTableStore } from './sessions/cookie-store.js';
 import { createInvalidationListener } from './sessions/invalidation.js';
 import { SessionService } from './sessions/session-service.js';
@@ -107,7 +111,17 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       path: '/',
       maxAge: config.session.idleTtlSec * 1000,
     };
-    const cookies = createCookieSessions(cookieName, cookie);
+    const sessionCookie = createSessionCookieCodec(cookieName, secrets.sessionSecrets, cookie);
+    const expressSession = session({
+      name: cookieName,
+      secret: [...secrets.sessionSecrets],
+      store: new SessionTableStore(sessions, cookie),
+      resave: false,
+      saveUninitialized: false,
+      unset: 'destroy',
+      cookie,
+    });
+    const cookies = createCookieSessions({ codec: sessionCookie, expressSession });
     const audit = createAuditLog({ clock, logger });
     // Rate-limit counters live in PostgreSQL so every instance shares them; the embedded database has one process.
     let rateLimitStore: RateLimitStore = { kind: 'memory' };
@@ -154,18 +168,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       clock,
       onDenied: (denial, coordinate, context) => {
         const { viewer, meta } = context as GraphQLContext;
-        if (!viewer) return;
-        void audit.recordThrottled(
-          db.orm.em.fork() as Em,
-          {
-            type: AuditEventType.AUTHZ_DENIED,
-            userId: viewer.userId,
-            sessionId: viewer.sessionId,
-            details: { field: coordinate, reason: denial.kind, transport: viewer.transport },
-          },
-          meta,
-          `${viewer.sessionId}:${coordinate}`,
-        );
+        if (viewer) auditDenial({ audit, em: db.orm.em.fork() as Em }, viewer, meta, coordinate, denial.kind);
       },
     });
 
@@ -198,6 +201,9 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       logger: logger.child({ component: 'apollo' }),
       plugins: [
         ...armor.plugins,
+        // Responses are never cacheable (no-store); the default cache-control plugin would only instrument every
+        // field resolver for hints nobody reads.
+        ApolloServerPluginCacheControlDisabled(),
         ApolloServerPluginDrainHttpServer({ httpServer }),
         landingPage
           ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
@@ -207,18 +213,9 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     await apollo.start();
     cleanup.unshift(() => apollo.stop());
 
-    const cookieSession = session({
-      name: cookieName,
-      secret: [...secrets.sessionSecrets],
-      store: new SessionTableStore(sessions, cookie, logger),
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      unset: 'destroy',
-      cookie,
-    });
-
     app.disable('x-powered-by');
+    // Every GraphQL answer is no-store: an ETag (a hash of each body) would be computed for nothing.
+    app.set('etag', false);
     app.set('trust proxy', config.trustProxy);
     app.use(requestContext(logger));
     app.use(securityHeaders({ landingPage }));
@@ -233,13 +230,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         res.set('Cache-Control', 'no-store');
         next();
       },
-      createAuthenticate({
-        tokens: services.accessTokens,
-        sessions,
-        cookieSession,
-        cookieName,
-        clearCookie: (res) => cookies.clear(res),
-      }),
+      createAuthenticate({ clock, tokens: services.accessTokens, sessions, cookie: sessionCookie }),
       express.json({ limit: '100kb' }),
       expressMiddleware(apollo, {
         context: async ({ req, res }): Promise<GraphQLContext> => ({

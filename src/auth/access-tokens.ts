@@ -26,7 +26,8 @@ export interface AccessTokens {
     sessionId: string;
     roles: readonly Role[];
   }): Promise<{ token: string; expiresAt: Date }>;
-  verify(token: string): Promise<VerifyResult>;
+  /** `now` lets a caller read the clock once per request. */
+  verify(token: string, now?: Date): Promise<VerifyResult>;
 }
 
 export interface AccessTokenOptions {
@@ -72,8 +73,8 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
       return { token, expiresAt: new Date(exp * 1000) };
     },
 
-    async verify(token) {
-      const nowSec = clock.now().getTime() / 1000;
+    async verify(token, now = clock.now()) {
+      const nowSec = now.getTime() / 1000;
       const cached = cacheOn ? verified.get(token) : undefined;
       if (cached) {
         if (cached.exp + CLOCK_TOLERANCE_SEC > nowSec) return { ok: true, claims: cached };
@@ -87,7 +88,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
           audience,
           typ: ACCESS_TOKEN_TYP,
           clockTolerance: CLOCK_TOLERANCE_SEC,
-          currentDate: clock.now(),
+          currentDate: now,
           requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
         });
         const claims = toClaims(payload);

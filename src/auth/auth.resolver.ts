@@ -108,7 +108,7 @@ export class AuthResolver {
       { type: AuditEventType.LOGOUT, userId: viewer.userId, sessionId: viewer.sessionId },
       ctx.meta,
     );
-    if (viewer.transport === Transport.COOKIE) await ctx.services.cookies.end(ctx.req, ctx.res);
+    if (viewer.transport === Transport.COOKIE) ctx.services.cookies.end(ctx.res);
     ctx.viewer = null;
     return true;
   }
@@ -128,7 +128,7 @@ export class AuthResolver {
       },
       ctx.meta,
     );
-    if (viewer.transport === Transport.COOKIE) await ctx.services.cookies.end(ctx.req, ctx.res);
+    if (viewer.transport === Transport.COOKIE) ctx.services.cookies.end(ctx.res);
     ctx.viewer = null;
     return count;
   }

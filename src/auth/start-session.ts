@@ -34,7 +34,7 @@ export async function startSession(
   });
   // After the commit: the cookie store binds the cookie to the row from its own connection.
   if (refreshToken === null) {
-    await services.cookies.establish(ctx.req, session.id);
+    await services.cookies.establish(ctx.req, ctx.res, session.id);
     becomeViewer(ctx, user, session);
     return {
       user,

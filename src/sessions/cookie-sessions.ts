@@ -1,27 +1,27 @@
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../graphql/errors.js';
+import type { SessionCookieCodec } from './session-cookie.js';
 
-/** Starts and ends cookie sessions on a request (express-session underneath). */
+/** Starts and ends cookie sessions on a request. */
 export interface CookieSessions {
-  readonly name: string;
-  /** Issues a new session id bound to the Session row: never the id the browser came with (fixation). */
-  establish(req: Request, sessionId: string): Promise<void>;
-  end(req: Request, res: Response): Promise<void>;
-  clear(res: Response): void;
+  /**
+   * Issues a new session id bound to the Session row, through express-session and the session-table store:
+   * never the id the browser came with (fixation); a session the browser already had is revoked as REPLACED.
+   */
+  establish(req: Request, res: Response, sessionId: string): Promise<void>;
+  /** Clears the cookie (the caller has revoked the row). */
+  end(res: Response): void;
 }
 
-export function createCookieSessions(name: string, cookie: CookieOptions): CookieSessions {
-  const clear = (res: Response) => {
-    const { maxAge: _maxAge, expires: _expires, ...attributes } = cookie;
-    res.clearCookie(name, attributes);
-  };
+export function createCookieSessions(options: {
+  codec: SessionCookieCodec;
+  expressSession: RequestHandler;
+}): CookieSessions {
+  const { codec, expressSession } = options;
   return {
-    name,
-    clear,
-    async establish(req, sessionId) {
-      const session = req.session;
-      if (!session) {
+    async establish(req, res, sessionId) {
+      if (req.headers.authorization !== undefined) {
         throw new GraphQLError(
           'A cookie session cannot be started on a request that carries a bearer token',
           {
@@ -29,15 +29,17 @@ export function createCookieSessions(name: string, cookie: CookieOptions): Cooki
           },
         );
       }
+      // express-session runs only here, on login and register, not on every request (see authenticate.ts).
+      await new Promise<void>((resolve, reject) =>
+        expressSession(req, res, (e?: unknown) => (e ? reject(e) : resolve())),
+      );
+      const session = req.session;
       await new Promise<void>((resolve, reject) => session.regenerate((e) => (e ? reject(e) : resolve())));
       req.session.sessionId = sessionId;
       await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
     },
-    async end(req, res) {
-      const session = req.session;
-      if (session)
-        await new Promise<void>((resolve, reject) => session.destroy((e) => (e ? reject(e) : resolve())));
-      clear(res);
+    end(res) {
+      codec.clear(res);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import session, { type CookieOptions, type SessionData } from 'express-session';
-import type { Logger } from '../logger.js';
 import { RevokeReason } from './session.entity.js';
 import type { SessionService } from './session-service.js';
 
@@ -18,13 +17,13 @@ export function hashCookieId(sid: string): string {
 
 /**
  * express-session store over the Session table: a cookie session *is* a Session row, so it is listed, revoked
- * and expired exactly like a bearer session. Reads go through the session cache (no database read per request).
+ * and expired exactly like a bearer session. express-session uses it when a session starts (login, register):
+ * `get` for the session the browser came with, `destroy` to revoke it, `set` to bind the new id.
  */
 export class SessionTableStore extends session.Store {
   constructor(
     private readonly sessions: SessionService,
     private readonly cookie: CookieOptions & { maxAge: number },
-    private readonly logger: Logger,
   ) {
     super();
   }
@@ -43,16 +42,6 @@ export class SessionTableStore extends session.Store {
       () => callback?.(),
       (error) => callback?.(error),
     );
-  }
-
-  override touch(_sid: string, data: SessionData, callback?: () => void): void {
-    if (data.sessionId) {
-      this.sessions.check(data.sessionId).then(
-        (result) => result.ok && this.sessions.touch(result.state),
-        (error: Error) => this.logger.warn({ err: error }, 'session touch failed'),
-      );
-    }
-    callback?.();
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {

@@ -55,28 +55,34 @@ export class SessionService {
   }
 
   /** The hot path: is this session alive, and who is behind it? Denials are confirmed against the database. */
-  async check(sessionId: string): Promise<SessionCheck> {
-    const now = this.options.clock.now();
+  async check(sessionId: string, now = this.options.clock.now()): Promise<SessionCheck> {
     const result = checkSession(await this.cache.get(sessionId), now);
     if (result.ok) return result;
     return checkSession(await this.cache.refresh(sessionId), now);
   }
 
-  /** Moves last-seen and the idle expiry forward, at most once a minute per session; never blocks the request. */
-  touch(state: SessionState): void {
-    const now = this.options.clock.now();
-    if (now.getTime() - state.lastSeenAt.getTime() < TOUCH_INTERVAL_MS || this.touching.has(state.sessionId))
-      return;
+  /**
+   * Moves last-seen and the idle expiry forward, at most once a minute per session, without blocking the request.
+   * Returns true when it does (a cookie is then re-issued with the new expiry).
+   */
+  touch(state: SessionState, now = this.options.clock.now()): boolean {
+    if (
+      now.getTime() - state.lastSeenAt.getTime() < TOUCH_INTERVAL_MS ||
+      this.touching.has(state.sessionId)
+    ) {
+      return false;
+    }
     this.touching.add(state.sessionId);
     const idleExpiresAt = this.idleExpiry(now);
     this.options.orm.em
       .fork()
       .nativeUpdate(Session, { id: state.sessionId, revokedAt: null }, { lastSeenAt: now, idleExpiresAt })
       .then((updated) => {
-        if (updated > 0) this.cache.update({ ...state, lastSeenAt: now, idleExpiresAt });
+        if (updated > 0) this.cache.touched(state.sessionId, now, idleExpiresAt);
       })
       .catch((error: Error) => this.options.logger.warn({ err: error }, 'could not record session activity'))
       .finally(() => this.touching.delete(state.sessionId));
+    return true;
   }
 
   /** Resolves the cookie-session row of an express-session id hash. The mapping never changes, so it is cached. */

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AuditEventType } from '../audit/audit-event.entity.js';
+import { auditDenial } from '../authz/audit-denial.js';
 import { Auth } from '../authz/decorators.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { AuthReason, badUserInput, forbidden } from '../graphql/errors.js';
@@ -32,7 +33,16 @@ export class SessionResolver {
     const session = await ctx.em.findOne(Session, id);
     if (!session) throw badUserInput('No such session', 'id');
     const own = session.user.id === viewer.userId;
-    if (!own && !hasAnyRole(viewer.roles, [Role.ADMIN])) throw forbidden(AuthReason.NOT_OWNER);
+    if (!own && !hasAnyRole(viewer.roles, [Role.ADMIN])) {
+      auditDenial(
+        { audit: ctx.services.audit, em: ctx.em.fork() },
+        viewer,
+        ctx.meta,
+        'Mutation.revokeSession',
+        'NOT_OWNER',
+      );
+      throw forbidden(AuthReason.NOT_OWNER);
+    }
     const revoked = await ctx.services.sessions.revoke(
       ctx.em,
       id,
@@ -51,7 +61,7 @@ export class SessionResolver {
       );
     }
     if (id === viewer.sessionId) {
-      if (viewer.transport === Transport.COOKIE) await ctx.services.cookies.end(ctx.req, ctx.res);
+      if (viewer.transport === Transport.COOKIE) ctx.services.cookies.end(ctx.res);
       ctx.viewer = null;
     }
     return revoked;
