@@ -1,0 +1,166 @@
+// @ts-check
+import {
+  COOKIE_NAME,
+  gql,
+  LOGIN,
+  loginBearer,
+  loginCookie,
+  mapLimit,
+  ME,
+  MY_SESSIONS,
+  newCredentials,
+  REFRESH,
+  registerBearer,
+} from './client.mjs';
+import { RefreshPool } from './refresh-pool.mjs';
+
+/** The `me` scenarios, rotated in every round so none always runs first (or always after login). */
+export const ME_SCENARIOS = ['me-anonymous', 'me-bearer', 'me-cookie'];
+/** Then, in this order, every round. */
+export const OTHER_SCENARIOS = ['my-sessions-bearer', 'refresh', 'login'];
+/** The scenario every ratio is taken against. */
+export const BASELINE = 'me-anonymous';
+/** Spare refresh sessions beyond one per connection. */
+const SPARE_REFRESH_SESSIONS = 2;
+
+/**
+ * Who the scenarios act as. One "reader" user with two devices (a bearer session and a cookie session) reads
+ * `me` and `mySessions`; logins go to a user of their own (each login adds a session, which would grow the
+ * reader's `mySessions`); refreshes rotate a pool of bearer sessions of a third user.
+ *
+ * @param {string} url
+ * @param {{ connections: number }} settings
+ */
+export async function seed(url, settings) {
+  const reader = newCredentials('reader');
+  const readerBearer = await registerBearer(url, reader);
+  const readerCookie = await loginCookie(url, reader);
+  const loginUser = newCredentials('login');
+  await registerBearer(url, loginUser);
+  const refresher = newCredentials('refresh');
+  const first = await registerBearer(url, refresher);
+  const extra = Array.from({ length: settings.connections + SPARE_REFRESH_SESSIONS - 1 }, (_, i) => i);
+  const more = await mapLimit(extra, 2, () => loginBearer(url, refresher));
+  return {
+    reader: { userId: readerBearer.userId, accessToken: readerBearer.accessToken, cookie: readerCookie },
+    loginUser,
+    refreshTokens: [first.refreshToken, ...more.map((s) => s.refreshToken)],
+  };
+}
+
+/** @typedef {Awaited<ReturnType<typeof seed>>} Seeds */
+
+/**
+ * The scenarios, each checked once by hand before any load so that a silently anonymous "authenticated" run
+ * (a cookie the server ignored, say) fails the benchmark instead of flattering it.
+ *
+ * @param {string} url
+ * @param {Seeds} seeds
+ * @param {{ connections: number, loginConnections: number }} settings
+ * @returns {Promise<{ scenarios: Map<string, import('./load.mjs').Scenario>, refreshPool: RefreshPool }>}
+ */
+export async function buildScenarios(url, seeds, settings) {
+  const { connections } = settings;
+  const bearer = { authorization: `Bearer ${seeds.reader.accessToken}` };
+  const cookie = { cookie: seeds.reader.cookie };
+  const meBody = JSON.stringify({ query: ME });
+
+  const anonymousAnswer = await expectedAnswer(url, ME, {}, (data) => data?.me === null);
+  const isReader = (/** @type {any} */ data) => data?.me?.id === seeds.reader.userId;
+  const bearerAnswer = await expectedAnswer(url, ME, bearer, isReader);
+  const cookieAnswer = await expectedAnswer(url, ME, cookie, isReader);
+  await expectedAnswer(url, MY_SESSIONS, bearer, (data) => Array.isArray(data?.mySessions));
+  const loginVariables = { ...seeds.loginUser, transport: 'BEARER' };
+  await expectedAnswer(
+    url,
+    LOGIN,
+    {},
+    (data) => typeof data?.login?.refreshToken === 'string',
+    loginVariables,
+  );
+
+  const refreshPool = new RefreshPool(seeds.refreshTokens);
+  /** @type {import('./load.mjs').Scenario[]} */
+  const list = [
+    {
+      id: 'me-anonymous',
+      label: 'me, anonymous',
+      description: `${ME} with no credentials: the baseline (no token, no cookie, no database)`,
+      connections,
+      headers: {},
+      body: meBody,
+      check: (body) => body === anonymousAnswer,
+    },
+    {
+      id: 'me-bearer',
+      label: 'me, bearer',
+      description: `${ME} with Authorization: Bearer <access token> (signature check + session state, both cached)`,
+      connections,
+      headers: bearer,
+      body: meBody,
+      check: (body) => body === bearerAnswer,
+    },
+    {
+      id: 'me-cookie',
+      label: 'me, cookie',
+      description: `${ME} with the ${COOKIE_NAME} session cookie (express-session: unsign, store lookup, re-set)`,
+      connections,
+      headers: cookie,
+      body: meBody,
+      check: (body) => body === cookieAnswer,
+    },
+    {
+      id: 'my-sessions-bearer',
+      label: 'mySessions, bearer',
+      description: `${MY_SESSIONS} by bearer: one database read per request, for contrast`,
+      connections,
+      headers: bearer,
+      body: JSON.stringify({ query: MY_SESSIONS }),
+      check: (body) => body.startsWith('{"data":{"mySessions":[') && !body.includes('"errors"'),
+    },
+    {
+      id: 'refresh',
+      label: 'refresh (rotation)',
+      description:
+        'refresh(refreshToken) with a never-used token every time: one transaction (lock, insert successor, ' +
+        'update session) + an audit row + a new access token',
+      connections,
+      headers: {},
+      next: (context) => {
+        const refreshToken = refreshPool.take();
+        context.token = refreshToken;
+        return JSON.stringify({ query: REFRESH, variables: { refreshToken } });
+      },
+      settle: (status, body, context) => refreshPool.settle(String(context.token), status, body),
+    },
+    {
+      id: 'login',
+      label: 'login (argon2id)',
+      description: 'login(email, password, transport: BEARER): one argon2id verification + a new session',
+      connections: settings.loginConnections,
+      headers: {},
+      body: JSON.stringify({ query: LOGIN, variables: loginVariables }),
+      check: (body) => body.includes('"refreshToken":"ghr_') && !body.includes('"errors"'),
+    },
+  ];
+  return { scenarios: new Map(list.map((s) => [s.id, s])), refreshPool };
+}
+
+/**
+ * Sends one request and returns its exact body, after checking the answer is the intended one.
+ *
+ * @param {string} url
+ * @param {string} query
+ * @param {Record<string, string>} headers
+ * @param {(data: any) => boolean} isRight
+ * @param {Record<string, unknown>} [variables]
+ */
+async function expectedAnswer(url, query, headers, isRight, variables = {}) {
+  const res = await gql(url, query, variables, headers);
+  if (res.status !== 200 || res.body.errors || !isRight(res.body.data)) {
+    throw new Error(
+      `pre-flight of ${query} (${Object.keys(headers).join(', ') || 'anonymous'}) failed: ${res.text}`,
+    );
+  }
+  return res.text;
+}

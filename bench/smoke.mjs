@@ -1,0 +1,92 @@
+// @ts-check
+/**
+ * `npm run bench:smoke` (CI, after the tests): a seconds-long benchmark run that proves the benchmark still
+ * works end to end and writes the JSON it promises. It never judges speed: only that every figure is there.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const RUN = join(dirname(fileURLToPath(import.meta.url)), 'run.mjs');
+const SCENARIOS = ['me-anonymous', 'me-bearer', 'me-cookie', 'my-sessions-bearer', 'refresh', 'login'];
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-smoke-'));
+  const out = join(dir, 'bench-results.json');
+  try {
+    const code = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [RUN], {
+        env: { ...process.env, BENCH_SMOKE: 'true', BENCH_DURATION: '1', BENCH_ROUNDS: '1', BENCH_OUT: out },
+        stdio: 'inherit',
+      });
+      child.once('error', reject);
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal));
+    });
+    if (code !== 0) throw new Error(`the benchmark exited with ${code}`);
+    const problems = checkReport(JSON.parse(readFileSync(out, 'utf8')));
+    if (problems.length > 0)
+      throw new Error(`the benchmark's JSON is incomplete:\n  ${problems.join('\n  ')}`);
+    process.stderr.write('[bench:smoke] ok: the benchmark ran and wrote every expected figure\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every key a reader of the JSON relies on, with a value of the right type (not a speed).
+ *
+ * @param {any} report
+ * @returns {string[]}
+ */
+function checkReport(report) {
+  /** @type {string[]} */
+  const problems = [];
+  const expect = (/** @type {boolean} */ ok, /** @type {string} */ what) => {
+    if (!ok) problems.push(what);
+  };
+  const isNumber = (/** @type {unknown} */ v) => typeof v === 'number' && Number.isFinite(v);
+
+  expect(report?.version === 1, 'version is 1');
+  expect(typeof report?.machine?.node === 'string', 'machine.node');
+  expect(isNumber(report?.machine?.cpuCount), 'machine.cpuCount');
+  expect(['embedded', 'postgres'].includes(report?.database?.kind), 'database.kind');
+  for (const id of SCENARIOS) {
+    const s = report?.scenarios?.[id];
+    expect(
+      isNumber(s?.median?.requestsPerSec) && s.median.requestsPerSec > 0,
+      `scenarios.${id}.median.requestsPerSec > 0`,
+    );
+    for (const key of ['p50Ms', 'p99Ms', 'ratioToBaseline']) {
+      expect(isNumber(s?.median?.[key]), `scenarios.${id}.median.${key}`);
+    }
+    expect(isNumber(s?.failures?.total), `scenarios.${id}.failures.total`);
+    expect(Array.isArray(s?.rounds) && s.rounds.length > 0, `scenarios.${id}.rounds`);
+  }
+  for (const transport of ['bearer', 'cookie', 'mySessions']) {
+    const q = report?.queriesPerRequest?.[transport];
+    expect(
+      isNumber(q?.perRequest) && isNumber(q?.requests) && q.requests > 0,
+      `queriesPerRequest.${transport}`,
+    );
+  }
+  for (const mode of ['cold', 'cached']) {
+    expect(isNumber(report?.tokenVerify?.[mode]?.meanUs), `tokenVerify.${mode}.meanUs`);
+  }
+  for (const name of [
+    'bearerToAnonymousRatio',
+    'cookieToAnonymousRatio',
+    'queriesPerAuthenticatedRequest',
+    'failures',
+  ]) {
+    expect(typeof report?.targets?.[name]?.met === 'boolean', `targets.${name}`);
+  }
+  return problems;
+}
+
+main().catch((error) => {
+  process.stderr.write(`[bench:smoke] FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+// @ts-check
+
+/**
+ * The median (mean of the middle two for an even count); NaN for none.
+ *
+ * @param {readonly number[]} values
+ */
+export function median(values) {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return Number.NaN;
+  const sorted = [...finite].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const upper = sorted[mid] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? Number.NaN) + upper) / 2;
+}
+
+/**
+ * The nearest-rank percentile `p` (0-100) of ascending values; NaN for none.
+ *
+ * @param {readonly number[]} sorted
+ * @param {number} p
+ */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
+}
+
+/**
+ * Rounds for a report: `digits` decimals, and NaN/Infinity become null (JSON has neither).
+ *
+ * @param {number} value
+ * @param {number} digits
+ * @returns {number | null}
+ */
+export function round(value, digits) {
+  if (!Number.isFinite(value)) return null;
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
