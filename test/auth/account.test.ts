@@ -1,20 +1,10 @@
 import { CookieJar, errorCode, errorReason, gql } from '../support/client.js';
-import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { sql } from '../support/database.js';
+import { startServer, useTestServer } from '../support/server.js';
 import { loginBearer, loginCookie, PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db, {
-    env: { ADMIN_EMAIL: 'Root@Example.com', ADMIN_PASSWORD: 'bootstrap admin password' },
-  });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
+const t = useTestServer({
+  env: { ADMIN_EMAIL: 'Root@Example.com', ADMIN_PASSWORD: 'bootstrap admin password' },
 });
 
 const REGISTER =
@@ -24,18 +14,22 @@ const REFRESH = 'mutation($t: String!) { refresh(refreshToken: $t) { refreshToke
 describe('register', () => {
   it('creates a USER with a normalised email and an argon2id hash, and logs it in', async () => {
     const email = uniqueEmail('New');
-    const res = await gql<{ register: { user: { email: string; roles: string[] } } }>(server.url, REGISTER, {
-      e: `  ${email.toUpperCase()} `,
-      p: PASSWORD,
-    });
+    const res = await gql<{ register: { user: { email: string; roles: string[] } } }>(
+      t.server.url,
+      REGISTER,
+      {
+        e: `  ${email.toUpperCase()} `,
+        p: PASSWORD,
+      },
+    );
     expect(res.body.data?.register.user).toMatchObject({ email: email.toLowerCase(), roles: ['USER'] });
     const rows = await sql<{ password_hash: string }>(
-      db,
+      t.db,
       'select password_hash from users where email = $1',
       [email.toLowerCase()],
     );
     expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    const audit = await sql(db, "select * from audit_events where type = 'REGISTERED'");
+    const audit = await sql(t.db, "select * from audit_events where type = 'REGISTERED'");
     expect(audit.length).toBeGreaterThan(0);
   });
 
@@ -46,41 +40,41 @@ describe('register', () => {
     ['a malformed email', 'not-an-email', PASSWORD, 'email'],
     ['an over-long email', `${'a'.repeat(250)}@example.com`, PASSWORD, 'email'],
   ])('refuses %s with BAD_USER_INPUT and creates nothing', async (_what, email, password, field) => {
-    const before = await sql<{ n: string }>(db, 'select count(*) as n from users');
-    const res = await gql(server.url, REGISTER, { e: email, p: password });
+    const before = await sql<{ n: string }>(t.db, 'select count(*) as n from users');
+    const res = await gql(t.server.url, REGISTER, { e: email, p: password });
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.body.errors?.[0]?.extensions?.field).toBe(field);
-    expect(await sql<{ n: string }>(db, 'select count(*) as n from users')).toEqual(before);
+    expect(await sql<{ n: string }>(t.db, 'select count(*) as n from users')).toEqual(before);
   });
 
   it('refuses an email that is taken, in any letter case', async () => {
-    const { email } = await registerBearer(server.url);
-    const res = await gql(server.url, REGISTER, { e: email.toUpperCase(), p: PASSWORD });
+    const { email } = await registerBearer(t.server.url);
+    const res = await gql(t.server.url, REGISTER, { e: email.toUpperCase(), p: PASSWORD });
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
   });
 });
 
 describe('login', () => {
   it('gives one error for a wrong password and an unknown email, and audits the failure', async () => {
-    const { email, userId } = await registerBearer(server.url);
+    const { email, userId } = await registerBearer(t.server.url);
     const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }';
-    const wrong = await gql(server.url, LOGIN, { e: email, p: 'not the password' });
-    const unknown = await gql(server.url, LOGIN, { e: uniqueEmail(), p: 'not the password' });
+    const wrong = await gql(t.server.url, LOGIN, { e: email, p: 'not the password' });
+    const unknown = await gql(t.server.url, LOGIN, { e: uniqueEmail(), p: 'not the password' });
     for (const res of [wrong, unknown]) {
       expect(errorCode(res)).toBe('UNAUTHENTICATED');
       expect(res.body.errors?.[0]?.message).toBe('Invalid email or password');
       expect(res.body.data).toBeNull();
     }
-    const audit = await sql(db, "select * from audit_events where type = 'LOGIN_FAILED' and user_id = $1", [
+    const audit = await sql(t.db, "select * from audit_events where type = 'LOGIN_FAILED' and user_id = $1", [
       userId,
     ]);
     expect(audit).toHaveLength(1);
   });
 
   it('bootstraps ADMIN_EMAIL as an ADMIN, idempotently', async () => {
-    const admin = await loginBearer(server.url, 'root@example.com', 'bootstrap admin password');
+    const admin = await loginBearer(t.server.url, 'root@example.com', 'bootstrap admin password');
     const me = await gql<{ me: { roles: string[] } }>(
-      server.url,
+      t.server.url,
       '{ me { roles } }',
       {},
       { token: admin.accessToken },
@@ -88,14 +82,14 @@ describe('login', () => {
     expect([...me.body.data!.me.roles].sort()).toEqual(['ADMIN', 'USER']);
     expect(me.body.data?.me.roles).toContain('ADMIN');
     // A second instance with the same settings and a different password leaves the account alone.
-    const second = await startServer(db, {
+    const second = await startServer(t.db, {
       env: { ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'another password entirely' },
     });
     try {
       expect(
         (await loginBearer(second.url, 'root@example.com', 'bootstrap admin password')).accessToken,
       ).toBeDefined();
-      expect(await sql(db, "select id from users where email = 'root@example.com'")).toHaveLength(1);
+      expect(await sql(t.db, "select id from users where email = 'root@example.com'")).toHaveLength(1);
     } finally {
       await second.stop();
     }
@@ -104,12 +98,12 @@ describe('login', () => {
 
 describe('sessions and logout', () => {
   it('lists the caller’s live sessions across both transports, marking the current one', async () => {
-    const bearer = await registerBearer(server.url);
-    const cookie = await loginCookie(server.url, bearer.email);
+    const bearer = await registerBearer(t.server.url);
+    const cookie = await loginCookie(t.server.url, bearer.email);
     const res = await gql<{
       mySessions: { id: string; transport: string; current: boolean; userAgent: string }[];
     }>(
-      server.url,
+      t.server.url,
       '{ mySessions { id transport current ip userAgent createdAt lastSeenAt expiresAt } }',
       {},
       { jar: cookie.jar, headers: { 'user-agent': 'gatehouse-test/1.0' } },
@@ -121,64 +115,64 @@ describe('sessions and logout', () => {
   });
 
   it('bearer logout kills the access token and the refresh token', async () => {
-    const login = await registerBearer(server.url);
-    const out = await gql(server.url, 'mutation { logout }', {}, { token: login.accessToken });
+    const login = await registerBearer(t.server.url);
+    const out = await gql(t.server.url, 'mutation { logout }', {}, { token: login.accessToken });
     expect(out.body.data).toEqual({ logout: true });
-    const after = await gql(server.url, '{ me { id } }', {}, { token: login.accessToken });
+    const after = await gql(t.server.url, '{ me { id } }', {}, { token: login.accessToken });
     expect(after.status).toBe(401);
     expect(errorReason(after)).toBe('SESSION_REVOKED');
-    expect(errorReason(await gql(server.url, REFRESH, { t: login.refreshToken }))).toBe('SESSION_REVOKED');
+    expect(errorReason(await gql(t.server.url, REFRESH, { t: login.refreshToken }))).toBe('SESSION_REVOKED');
   });
 
   it('logoutAll ends every session of the user, on both transports', async () => {
-    const a = await registerBearer(server.url);
-    const b = await loginBearer(server.url, a.email);
-    const c = await loginCookie(server.url, a.email);
+    const a = await registerBearer(t.server.url);
+    const b = await loginBearer(t.server.url, a.email);
+    const c = await loginCookie(t.server.url, a.email);
     const res = await gql<{ logoutAll: number }>(
-      server.url,
+      t.server.url,
       'mutation { logoutAll }',
       {},
       { token: a.accessToken },
     );
     expect(res.body.data?.logoutAll).toBe(3);
-    expect((await gql(server.url, '{ me { id } }', {}, { token: b.accessToken })).status).toBe(401);
-    expect((await gql(server.url, '{ me { id } }', {}, { jar: c.jar })).body.data).toEqual({ me: null });
+    expect((await gql(t.server.url, '{ me { id } }', {}, { token: b.accessToken })).status).toBe(401);
+    expect((await gql(t.server.url, '{ me { id } }', {}, { jar: c.jar })).body.data).toEqual({ me: null });
   });
 
   it('revokeSession ends one of your own sessions; another user’s is FORBIDDEN', async () => {
-    const a = await registerBearer(server.url);
-    const phone = await loginBearer(server.url, a.email);
+    const a = await registerBearer(t.server.url);
+    const phone = await loginBearer(t.server.url, a.email);
     const res = await gql(
-      server.url,
+      t.server.url,
       'mutation($id: ID!) { revokeSession(id: $id) }',
       { id: phone.sessionId },
       { token: a.accessToken },
     );
     expect(res.body.data).toEqual({ revokeSession: true });
-    expect(errorReason(await gql(server.url, '{ me { id } }', {}, { token: phone.accessToken }))).toBe(
+    expect(errorReason(await gql(t.server.url, '{ me { id } }', {}, { token: phone.accessToken }))).toBe(
       'SESSION_REVOKED',
     );
     // Revoking it again reports that nothing was live.
     const again = await gql(
-      server.url,
+      t.server.url,
       'mutation($id: ID!) { revokeSession(id: $id) }',
       { id: phone.sessionId },
       { token: a.accessToken },
     );
     expect(again.body.data).toEqual({ revokeSession: false });
 
-    const mallory = await registerBearer(server.url);
+    const mallory = await registerBearer(t.server.url);
     const denied = await gql(
-      server.url,
+      t.server.url,
       'mutation($id: ID!) { revokeSession(id: $id) }',
       { id: a.sessionId },
       { token: mallory.accessToken },
     );
     expect(errorCode(denied)).toBe('FORBIDDEN');
     expect(errorReason(denied)).toBe('NOT_OWNER');
-    expect((await gql(server.url, '{ me { id } }', {}, { token: a.accessToken })).status).toBe(200);
+    expect((await gql(t.server.url, '{ me { id } }', {}, { token: a.accessToken })).status).toBe(200);
     const bogus = await gql(
-      server.url,
+      t.server.url,
       'mutation { revokeSession(id: "not-a-uuid") }',
       {},
       { token: a.accessToken },
@@ -187,44 +181,44 @@ describe('sessions and logout', () => {
   });
 
   it('changePassword keeps the current session, kills the others, and needs the current password', async () => {
-    const a = await registerBearer(server.url);
-    const other = await loginBearer(server.url, a.email);
-    const browser = await loginCookie(server.url, a.email);
+    const a = await registerBearer(t.server.url);
+    const other = await loginBearer(t.server.url, a.email);
+    const browser = await loginCookie(t.server.url, a.email);
     const CHANGE =
       'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
 
     const wrong = await gql(
-      server.url,
+      t.server.url,
       CHANGE,
       { c: 'not my password', n: 'a brand new passphrase' },
       { jar: browser.jar },
     );
     expect(errorCode(wrong)).toBe('UNAUTHENTICATED');
-    const weak = await gql(server.url, CHANGE, { c: PASSWORD, n: 'short' }, { jar: browser.jar });
+    const weak = await gql(t.server.url, CHANGE, { c: PASSWORD, n: 'short' }, { jar: browser.jar });
     expect(errorCode(weak)).toBe('BAD_USER_INPUT');
-    expect((await gql(server.url, '{ me { id } }', {}, { token: other.accessToken })).status).toBe(200);
+    expect((await gql(t.server.url, '{ me { id } }', {}, { token: other.accessToken })).status).toBe(200);
 
     const ok = await gql(
-      server.url,
+      t.server.url,
       CHANGE,
       { c: PASSWORD, n: 'a brand new passphrase' },
       { jar: browser.jar },
     );
     expect(ok.body.data).toEqual({ changePassword: true });
     expect(
-      (await gql<{ me: { id: string } }>(server.url, '{ me { id } }', {}, { jar: browser.jar })).body.data?.me
-        .id,
+      (await gql<{ me: { id: string } }>(t.server.url, '{ me { id } }', {}, { jar: browser.jar })).body.data
+        ?.me.id,
     ).toBe(a.userId);
-    expect(errorReason(await gql(server.url, '{ me { id } }', {}, { token: other.accessToken }))).toBe(
+    expect(errorReason(await gql(t.server.url, '{ me { id } }', {}, { token: other.accessToken }))).toBe(
       'SESSION_REVOKED',
     );
-    expect(errorReason(await gql(server.url, '{ me { id } }', {}, { token: a.accessToken }))).toBe(
+    expect(errorReason(await gql(t.server.url, '{ me { id } }', {}, { token: a.accessToken }))).toBe(
       'SESSION_REVOKED',
     );
-    await expect(loginBearer(server.url, a.email)).rejects.toThrow(/login failed/);
-    expect((await loginBearer(server.url, a.email, 'a brand new passphrase')).accessToken).toBeDefined();
+    await expect(loginBearer(t.server.url, a.email)).rejects.toThrow(/login failed/);
+    expect((await loginBearer(t.server.url, a.email, 'a brand new passphrase')).accessToken).toBeDefined();
     const audit = await sql(
-      db,
+      t.db,
       "select * from audit_events where type = 'PASSWORD_CHANGED' and user_id = $1",
       [a.userId],
     );
@@ -235,7 +229,7 @@ describe('sessions and logout', () => {
     const jar = new CookieJar();
     const email = uniqueEmail();
     await gql(
-      server.url,
+      t.server.url,
       'mutation($e: String!, $p: String!) { register(email: $e, password: $p) { user { id } } }',
       { e: email, p: PASSWORD },
       {
@@ -243,14 +237,14 @@ describe('sessions and logout', () => {
         headers: { 'user-agent': 'audit-check/2.0' },
       },
     );
-    await gql(server.url, 'mutation { logout }', {}, { jar, headers: { 'user-agent': 'audit-check/2.0' } });
+    await gql(t.server.url, 'mutation { logout }', {}, { jar, headers: { 'user-agent': 'audit-check/2.0' } });
     const rows = await sql<{ type: string; ip: string; user_agent: string }>(
-      db,
+      t.db,
       'select e.type, e.ip, e.user_agent from audit_events e join users u on u.id = e.user_id where u.email = $1 order by e.created_at',
       [email],
     );
     expect(rows.map((r) => r.type)).toEqual(['REGISTERED', 'LOGOUT']);
     expect(rows[0]).toMatchObject({ ip: '127.0.0.1', user_agent: 'audit-check/2.0' });
-    expect(JSON.stringify(await sql(db, 'select * from audit_events'))).not.toContain(PASSWORD);
+    expect(JSON.stringify(await sql(t.db, 'select * from audit_events'))).not.toContain(PASSWORD);
   });
 });

@@ -1,5 +1,5 @@
-import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { sql } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
 import { createPrincipal, LENIENT_LIMITS, signIn } from './callers.js';
 
 /*
@@ -12,27 +12,17 @@ import { createPrincipal, LENIENT_LIMITS, signIn } from './callers.js';
  * are announced; request 2 reloads; request 1's last-seen write completes last.
  */
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db, { env: LENIENT_LIMITS });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-});
+const t = useTestServer({ env: LENIENT_LIMITS });
 
 it('a last-seen write finishing after a role change does not bring the old roles back', async () => {
-  const user = await createPrincipal(server.url, db);
-  const caller = await signIn(server.url, user, 'BEARER');
-  const sessions = server.app.services.sessions;
+  const user = await createPrincipal(t.server.url, t.db);
+  const caller = await signIn(t.server.url, user, 'BEARER');
+  const sessions = t.server.app.services.sessions;
   const before = await sessions.check(caller.sessionId!);
   if (!before.ok) throw new Error('the session should be live');
 
-  server.clock.advance(61); // last-seen is due for a write
-  await sql(db, `update users set roles = '{USER,ADMIN}' where id = $1`, [user.userId]);
+  t.server.clock.advance(61); // last-seen is due for a write
+  await sql(t.db, `update users set roles = '{USER,ADMIN}' where id = $1`, [user.userId]);
   sessions.cache.evictUser(user.userId); // what the NOTIFY does on every instance
   const reloaded = await sessions.check(caller.sessionId!);
   expect(reloaded.ok && reloaded.state.user.roles).toEqual(['USER', 'ADMIN']);

@@ -2,21 +2,10 @@ import { ApolloClient, ApolloLink, gql, HttpLink, InMemoryCache } from '@apollo/
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
 import { CookieJar } from '../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 import { PASSWORD, registerBearer } from '../support/users.js';
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-});
+const t = useTestServer();
 
 /**
  * Node has no browser cookie store: this fetch plays the browser's part for the cookie transport, sending what
@@ -47,7 +36,7 @@ function cookieClient() {
     }
   });
   const client = new ApolloClient({
-    link: ApolloLink.from([errorLink, new HttpLink({ uri: server.url, fetch: fetchWithCookies(jar) })]),
+    link: ApolloLink.from([errorLink, new HttpLink({ uri: t.server.url, fetch: fetchWithCookies(jar) })]),
     cache: new InMemoryCache(),
   });
   return { client, jar, unauthenticated };
@@ -102,7 +91,7 @@ interface SessionsData {
 describe('Apollo Client on the cookie transport', () => {
   it('logs in with a mutation, then queries as that user; after logout the error link sees UNAUTHENTICATED', async () => {
     expect.assertions(10);
-    const { email, userId } = await registerBearer(server.url);
+    const { email, userId } = await registerBearer(t.server.url);
     const { client, jar, unauthenticated } = cookieClient();
 
     const login = await client.mutate<LoginData>({
@@ -139,7 +128,7 @@ describe('Apollo Client on the cookie transport', () => {
 
   it('shows a wrong password to the error link as UNAUTHENTICATED with reason INVALID_CREDENTIALS', async () => {
     expect.assertions(3);
-    const { email } = await registerBearer(server.url);
+    const { email } = await registerBearer(t.server.url);
     const { client, jar, unauthenticated } = cookieClient();
 
     await expect(

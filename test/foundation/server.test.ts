@@ -2,45 +2,34 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printDeclaredSchema } from '../../src/graphql/print-schema.js';
 import { gql } from '../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-});
+const t = useTestServer();
 
 describe('the server', () => {
   it('answers /healthz and /readyz', async () => {
-    const health = await fetch(`${server.origin}/healthz`);
+    const health = await fetch(`${t.server.origin}/healthz`);
     expect(health.status).toBe(200);
-    const ready = await fetch(`${server.origin}/readyz`);
+    const ready = await fetch(`${t.server.origin}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
   it('answers { me } with null for an anonymous caller', async () => {
-    const res = await gql(server.url, '{ me { id } }');
+    const res = await gql(t.server.url, '{ me { id } }');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: { me: null } });
   });
 
   it('refuses a body over 100 kB with 413', async () => {
     const query = `{ me { id } } # ${'x'.repeat(110_000)}`;
-    const res = await gql(server.url, query);
+    const res = await gql(t.server.url, query);
     expect(res.status).toBe(413);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('refuses malformed JSON with 400 and no internals', async () => {
-    const res = await fetch(server.url, {
+    const res = await fetch(t.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"query": ',
@@ -51,14 +40,14 @@ describe('the server', () => {
   });
 
   it('sets helmet headers and a request id', async () => {
-    const res = await fetch(`${server.origin}/healthz`);
+    const res = await fetch(`${t.server.origin}/healthz`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-powered-by')).toBeNull();
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('has applied every migration, and the entities need no new one', async () => {
-    const migrator = server.app.db.orm.getMigrator();
+    const migrator = t.server.app.db.orm.getMigrator();
     expect(await migrator.getPendingMigrations()).toEqual([]);
     expect(await migrator.checkMigrationNeeded()).toBe(false);
   });

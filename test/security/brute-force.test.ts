@@ -1,30 +1,20 @@
 import { errorCode, gql, type GqlResponse } from '../support/client.js';
-import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { sql } from '../support/database.js';
+import { startServer, useTestServer } from '../support/server.js';
 import { PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
 
 // OWASP Authentication cheat sheet ("Protect against automated attacks"), ASVS V2.2.1: consecutive failures lock
 // account+IP for an exponentially growing time; attempts are limited per IP and per account; over a limit the
 // answer is 429 with Retry-After. TRUST_PROXY=loopback lets a test speak for many client addresses.
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db, {
-    env: {
-      TRUST_PROXY: 'loopback',
-      RATE_LIMIT_LOGIN_FAILURES: '3',
-      RATE_LIMIT_LOGIN_LOCKOUT: '1s',
-      RATE_LIMIT_ACCOUNT_FAILURES: '10',
-      RATE_LIMIT_LOGIN_PER_IP: '40',
-      RATE_LIMIT_REFRESH_PER_SESSION: '3',
-    },
-  });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
+const t = useTestServer({
+  env: {
+    TRUST_PROXY: 'loopback',
+    RATE_LIMIT_LOGIN_FAILURES: '3',
+    RATE_LIMIT_LOGIN_LOCKOUT: '1s',
+    RATE_LIMIT_ACCOUNT_FAILURES: '10',
+    RATE_LIMIT_LOGIN_PER_IP: '40',
+    RATE_LIMIT_REFRESH_PER_SESSION: '3',
+  },
 });
 
 const LOGIN =
@@ -32,7 +22,7 @@ const LOGIN =
 
 function login(email: string, password: string, ip: string) {
   return gql<{ login: { accessToken: string } }>(
-    server.url,
+    t.server.url,
     LOGIN,
     { e: email, p: password },
     { headers: { 'x-forwarded-for': ip } },
@@ -52,7 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('brute-force limits', () => {
   it('locks account+IP after consecutive failures, refusing even the right password, with a growing lock-out', async () => {
-    const { email, userId } = await registerBearer(server.url);
+    const { email, userId } = await registerBearer(t.server.url);
     const ip = '198.51.100.1';
     expect((await login(email, PASSWORD, ip)).status).toBe(200); // the control
     for (let i = 0; i < 3; i++)
@@ -60,7 +50,7 @@ describe('brute-force limits', () => {
     expect(expectLimited(await login(email, PASSWORD, ip))).toBe(1);
     // Another address is not locked out by this one's failures.
     expect((await login(email, PASSWORD, '198.51.100.2')).status).toBe(200);
-    const audit = await sql(db, "select details from audit_events where type = 'RATE_LIMITED'");
+    const audit = await sql(t.db, "select details from audit_events where type = 'RATE_LIMITED'");
     expect(audit.length).toBeGreaterThan(0);
 
     await sleep(1100);
@@ -77,7 +67,7 @@ describe('brute-force limits', () => {
   });
 
   it('limits failures per account across addresses (a distributed guess)', async () => {
-    const { email } = await registerBearer(server.url);
+    const { email } = await registerBearer(t.server.url);
     for (let i = 0; i < 10; i++) await login(email, 'wrong password!', `192.0.2.${i + 10}`);
     expectLimited(await login(email, PASSWORD, '192.0.2.200'));
   });
@@ -90,14 +80,14 @@ describe('brute-force limits', () => {
   });
 
   it('gains nothing from aliasing: a document of many guesses tests only the first, and it counts', async () => {
-    const { email } = await registerBearer(server.url);
+    const { email } = await registerBearer(t.server.url);
     const ip = '198.51.100.77';
     const guesses = ['wrong-password-0', 'wrong-password-1', PASSWORD];
     const aliases = guesses.map(
       (p, i) => `l${i}: login(email: $e, password: "${p}", transport: BEARER) { accessToken }`,
     );
     const res = await gql(
-      server.url,
+      t.server.url,
       `mutation($e: String!) { ${aliases.join(' ')} }`,
       { e: email },
       { headers: { 'x-forwarded-for': ip } },
@@ -123,7 +113,7 @@ describe('brute-force limits', () => {
   });
 
   it('limits register per IP', async () => {
-    const limited = await startServer(db, {
+    const limited = await startServer(t.db, {
       env: { TRUST_PROXY: 'loopback', RATE_LIMIT_REGISTER_PER_IP: '3' },
     });
     try {
@@ -148,16 +138,16 @@ describe('brute-force limits', () => {
   });
 
   it('limits refresh per session, leaving the token unspent', async () => {
-    const user = await registerBearer(server.url);
+    const user = await registerBearer(t.server.url);
     const REFRESH = 'mutation($t: String!) { refresh(refreshToken: $t) { refreshToken } }';
     let token = user.refreshToken;
     for (let i = 0; i < 3; i++) {
-      const res = await gql<{ refresh: { refreshToken: string } }>(server.url, REFRESH, { t: token });
+      const res = await gql<{ refresh: { refreshToken: string } }>(t.server.url, REFRESH, { t: token });
       token = res.body.data!.refresh.refreshToken;
     }
-    expectLimited(await gql(server.url, REFRESH, { t: token }));
+    expectLimited(await gql(t.server.url, REFRESH, { t: token }));
     const rows = await sql<{ used_at: Date | null }>(
-      db,
+      t.db,
       'select used_at from refresh_tokens where parent_id is not null order by created_at desc limit 1',
     );
     expect(rows[0]!.used_at).toBeNull();

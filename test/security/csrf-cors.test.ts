@@ -1,30 +1,19 @@
 import { loadConfig } from '../../src/config.js';
 import { originAllowed } from '../../src/http/cors.js';
 import { gql } from '../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 import { loginCookie, registerBearer } from '../support/users.js';
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db, { env: { CORS_ORIGINS: 'https://app.example.com' } });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-});
+const t = useTestServer({ env: { CORS_ORIGINS: 'https://app.example.com' } });
 
 const ME = '{ me { id } }';
 
 describe('CSRF — OWASP CSRF cheat sheet: verifying origin with standard headers', () => {
   it('lets a cookie request from an allowed origin through (the control)', async () => {
-    const user = await registerBearer(server.url);
-    const { jar } = await loginCookie(server.url, user.email);
+    const user = await registerBearer(t.server.url);
+    const { jar } = await loginCookie(t.server.url, user.email);
     const res = await gql<{ me: { id: string } }>(
-      server.url,
+      t.server.url,
       ME,
       {},
       { jar, headers: { origin: 'https://app.example.com' } },
@@ -34,10 +23,10 @@ describe('CSRF — OWASP CSRF cheat sheet: verifying origin with standard header
   });
 
   it('refuses a cookie request from another origin with 403', async () => {
-    const user = await registerBearer(server.url);
-    const { jar } = await loginCookie(server.url, user.email);
+    const user = await registerBearer(t.server.url);
+    const { jar } = await loginCookie(t.server.url, user.email);
     const res = await gql(
-      server.url,
+      t.server.url,
       'mutation { logoutAll }',
       {},
       { jar, headers: { origin: 'https://evil.example' } },
@@ -45,13 +34,13 @@ describe('CSRF — OWASP CSRF cheat sheet: verifying origin with standard header
     expect(res.status).toBe(403);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // Nothing happened: the session is alive.
-    expect((await gql<{ me: unknown }>(server.url, ME, {}, { jar })).body.data?.me).not.toBeNull();
+    expect((await gql<{ me: unknown }>(t.server.url, ME, {}, { jar })).body.data?.me).not.toBeNull();
   });
 
   it('refuses a login from another origin (login CSRF)', async () => {
-    const user = await registerBearer(server.url);
+    const user = await registerBearer(t.server.url);
     const res = await gql(
-      server.url,
+      t.server.url,
       'mutation($e: String!) { login(email: $e, password: "correct horse battery staple") { user { id } } }',
       {
         e: user.email,
@@ -63,20 +52,20 @@ describe('CSRF — OWASP CSRF cheat sheet: verifying origin with standard header
   });
 
   it('uses Sec-Fetch-Site when there is no Origin', async () => {
-    const user = await registerBearer(server.url);
-    const { jar } = await loginCookie(server.url, user.email);
+    const user = await registerBearer(t.server.url);
+    const { jar } = await loginCookie(t.server.url, user.email);
     expect(
-      (await gql(server.url, ME, {}, { jar, headers: { 'sec-fetch-site': 'same-origin' } })).status,
+      (await gql(t.server.url, ME, {}, { jar, headers: { 'sec-fetch-site': 'same-origin' } })).status,
     ).toBe(200);
-    expect((await gql(server.url, ME, {}, { jar, headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(
-      403,
-    );
+    expect(
+      (await gql(t.server.url, ME, {}, { jar, headers: { 'sec-fetch-site': 'cross-site' } })).status,
+    ).toBe(403);
   });
 
   it('exempts bearer requests: a browser never attaches Authorization on its own', async () => {
-    const user = await registerBearer(server.url);
+    const user = await registerBearer(t.server.url);
     const res = await gql(
-      server.url,
+      t.server.url,
       ME,
       {},
       { token: user.accessToken, headers: { origin: 'https://evil.example' } },
@@ -87,7 +76,7 @@ describe('CSRF — OWASP CSRF cheat sheet: verifying origin with standard header
 
 describe('CORS — exact allow-list with credentials (OWASP HTML5 security cheat sheet)', () => {
   async function preflight(origin: string) {
-    return fetch(server.url, {
+    return fetch(t.server.url, {
       method: 'OPTIONS',
       headers: {
         origin,
@@ -103,7 +92,7 @@ describe('CORS — exact allow-list with credentials (OWASP HTML5 security cheat
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
     expect(res.headers.get('vary')).toMatch(/Origin/);
-    const actual = await gql(server.url, ME, {}, { headers: { origin: 'https://app.example.com' } });
+    const actual = await gql(t.server.url, ME, {}, { headers: { origin: 'https://app.example.com' } });
     expect(actual.headers.get('access-control-expose-headers')).toMatch(/WWW-Authenticate/);
   });
 
@@ -112,7 +101,7 @@ describe('CORS — exact allow-list with credentials (OWASP HTML5 security cheat
     async (origin) => {
       const res = await preflight(origin);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
-      const actual = await gql(server.url, ME, {}, { headers: { origin } });
+      const actual = await gql(t.server.url, ME, {}, { headers: { origin } });
       expect(actual.headers.get('access-control-allow-origin')).toBeNull();
     },
   );

@@ -1,22 +1,11 @@
 import { errorCode, gql } from '../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testKeys, testSessionSecret } from '../support/keys.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { startServer, useTestServer } from '../support/server.js';
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-});
+const t = useTestServer();
 
 async function refused(query: string) {
-  const res = await gql(server.url, query);
+  const res = await gql(t.server.url, query);
   expect(res.status).toBe(400);
   expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
   expect(res.body.data).toBeUndefined();
@@ -25,7 +14,7 @@ async function refused(query: string) {
 
 describe('query bombs — OWASP GraphQL cheat sheet: depth, amount, cost, aliases, directives, tokens', () => {
   it('answers an ordinary query (the control)', async () => {
-    const res = await gql(server.url, '{ a: me { id } b: me { id } }');
+    const res = await gql(t.server.url, '{ a: me { id } b: me { id } }');
     expect(res.status).toBe(200);
   });
 
@@ -52,14 +41,14 @@ describe('query bombs — OWASP GraphQL cheat sheet: depth, amount, cost, aliase
   });
 
   it('refuses more tokens than GRAPHQL_MAX_TOKENS before parsing it all', async () => {
-    const res = await gql(server.url, `{ me { ${'id '.repeat(1200)} } }`);
+    const res = await gql(t.server.url, `{ me { ${'id '.repeat(1200)} } }`);
     expect(res.status).toBe(400);
     expect(errorCode(res)).toBe('GRAPHQL_PARSE_FAILED');
   });
 
   it('refuses a document over GRAPHQL_MAX_COST', async () => {
     const wide = Array.from({ length: 14 }, (_, i) => `f${i}: users { id email roles createdAt }`).join(' ');
-    const limited = await startServer(db, { env: { GRAPHQL_MAX_COST: '20' } });
+    const limited = await startServer(t.db, { env: { GRAPHQL_MAX_COST: '20' } });
     try {
       const res = await gql(limited.url, `{ ${wide} }`);
       expect(res.status).toBe(400);
@@ -72,7 +61,7 @@ describe('query bombs — OWASP GraphQL cheat sheet: depth, amount, cost, aliase
 
 describe('production hides the schema — OWASP GraphQL cheat sheet: introspection and suggestions', () => {
   async function production(extra: Record<string, string> = {}) {
-    return startServer(db, {
+    return startServer(t.db, {
       env: {
         NODE_ENV: 'production',
         JWT_KEYS: JSON.stringify({ keys: await testKeys() }),
@@ -98,8 +87,8 @@ describe('production hides the schema — OWASP GraphQL cheat sheet: introspecti
       await prod.stop();
     }
     // The control: development suggests and introspects.
-    expect(JSON.stringify((await gql(server.url, '{ mee { id } }')).body)).toMatch(/Did you mean/);
-    expect((await gql(server.url, '{ __schema { queryType { name } } }')).status).toBe(200);
+    expect(JSON.stringify((await gql(t.server.url, '{ mee { id } }')).body)).toMatch(/Did you mean/);
+    expect((await gql(t.server.url, '{ __schema { queryType { name } } }')).status).toBe(200);
   });
 
   it('allows introspection in production only with GRAPHQL_INTROSPECTION=true', async () => {

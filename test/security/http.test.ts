@@ -1,25 +1,15 @@
 import { errorCode, gql } from '../support/client.js';
-import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { sql } from '../support/database.js';
+import { startServer, useTestServer } from '../support/server.js';
 import { registerBearer, uniqueEmail, PASSWORD } from '../support/users.js';
 
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-});
+const t = useTestServer();
 
 const ME = JSON.stringify({ query: '{ me { id } }' });
 
 describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
   it('accepts a JSON POST (the control)', async () => {
-    const res = await fetch(server.url, {
+    const res = await fetch(t.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: ME,
@@ -30,7 +20,7 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
   it.each(['PUT', 'DELETE', 'PATCH'])(
     'answers %s on /graphql with 405 and an Allow header',
     async (method) => {
-      const res = await fetch(server.url, {
+      const res = await fetch(t.server.url, {
         method,
         headers: { 'content-type': 'application/json' },
         body: ME,
@@ -42,21 +32,21 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
   );
 
   it('refuses a mutation over GET (a link or image must never change state)', async () => {
-    const url = `${server.url}?query=${encodeURIComponent('mutation { logout }')}`;
+    const url = `${t.server.url}?query=${encodeURIComponent('mutation { logout }')}`;
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(res.status).toBe(405);
   });
 
   it('refuses a simple (non-preflighted) request: Apollo csrfPrevention — OWASP CSRF cheat sheet', async () => {
-    const res = await fetch(server.url, {
+    const res = await fetch(t.server.url, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: ME,
     });
     expect(res.status).toBe(400);
-    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ me { id } }')}`);
+    const get = await fetch(`${t.server.url}?query=${encodeURIComponent('{ me { id } }')}`);
     expect(get.status).toBe(400);
-    const preflighted = await fetch(`${server.url}?query=${encodeURIComponent('{ me { id } }')}`, {
+    const preflighted = await fetch(`${t.server.url}?query=${encodeURIComponent('{ me { id } }')}`, {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(preflighted.status).toBe(200);
@@ -64,7 +54,7 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
 
   it('refuses a body over the limit with 413', async () => {
     const body = JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(101 * 1024) } });
-    const res = await fetch(server.url, {
+    const res = await fetch(t.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
@@ -73,7 +63,7 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
   });
 
   it('refuses batched requests (one operation per HTTP request, so limits count every attempt)', async () => {
-    const res = await fetch(server.url, {
+    const res = await fetch(t.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]),
@@ -82,7 +72,7 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
   });
 
   it('marks GraphQL responses no-store, and sets helmet headers', async () => {
-    const res = await gql(server.url, '{ me { id } }');
+    const res = await gql(t.server.url, '{ me { id } }');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
@@ -92,7 +82,7 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
   it('does not believe X-Forwarded-For by default (TRUST_PROXY off): the audited IP is the socket peer', async () => {
     const email = uniqueEmail();
     await gql(
-      server.url,
+      t.server.url,
       'mutation($e: String!, $p: String!) { register(email: $e, password: $p) { user { id } } }',
       { e: email, p: PASSWORD },
       {
@@ -100,7 +90,7 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
       },
     );
     const rows = await sql<{ ip: string }>(
-      db,
+      t.db,
       'select e.ip from audit_events e join users u on u.id = e.user_id where u.email = $1',
       [email],
     );
@@ -108,7 +98,7 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
   });
 
   it('believes X-Forwarded-For from a trusted proxy when TRUST_PROXY says so', async () => {
-    const proxied = await startServer(db, { env: { TRUST_PROXY: 'loopback' } });
+    const proxied = await startServer(t.db, { env: { TRUST_PROXY: 'loopback' } });
     try {
       const email = uniqueEmail();
       await gql(
@@ -120,7 +110,7 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
         },
       );
       const rows = await sql<{ ip: string }>(
-        db,
+        t.db,
         'select e.ip from audit_events e join users u on u.id = e.user_id where u.email = $1',
         [email],
       );
@@ -131,9 +121,9 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
   });
 
   it('answers malformed ids with BAD_USER_INPUT, never a database error', async () => {
-    const user = await registerBearer(server.url);
+    const user = await registerBearer(t.server.url);
     const res = await gql(
-      server.url,
+      t.server.url,
       'mutation { revokeSession(id: "1; drop table users") }',
       {},
       { token: user.accessToken },

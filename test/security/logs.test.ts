@@ -1,21 +1,10 @@
 import { CookieJar, gql } from '../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 import { uniqueEmail } from '../support/users.js';
 
 // OWASP Logging cheat sheet / ASVS V7.1.1: credentials, tokens and session ids are never logged. Every flow runs
 // with canary values and the captured log output must not contain any of them.
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db, { env: { LOG_LEVEL: 'trace' } });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-});
+const t = useTestServer({ env: { LOG_LEVEL: 'trace' } });
 
 describe('logs', () => {
   it('never contain a password, token or cookie, at any log level', async () => {
@@ -26,33 +15,33 @@ describe('logs', () => {
     const AUTH = `user { id } accessToken refreshToken`;
 
     const reg = await gql<{ register: { accessToken: string; refreshToken: string } }>(
-      server.url,
+      t.server.url,
       `mutation($e: String!, $p: String!) { register(email: $e, password: $p, transport: BEARER) { ${AUTH} } }`,
       { e: email, p: canaryPassword },
     );
     const { accessToken, refreshToken } = reg.body.data!.register;
     secrets.push(accessToken, refreshToken);
-    await gql(server.url, '{ me { id email } mySessions { id } }', {}, { token: accessToken });
+    await gql(t.server.url, '{ me { id email } mySessions { id } }', {}, { token: accessToken });
     const refreshed = await gql<{ refresh: { accessToken: string; refreshToken: string } }>(
-      server.url,
+      t.server.url,
       'mutation($t: String!) { refresh(refreshToken: $t) { accessToken refreshToken } }',
       { t: refreshToken },
     );
     secrets.push(refreshed.body.data!.refresh.accessToken, refreshed.body.data!.refresh.refreshToken);
     // Failures log too: a wrong password, a bad token, a reused refresh token.
     await gql(
-      server.url,
+      t.server.url,
       'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }',
       {
         e: email,
         p: `${canaryPassword}-wrong`,
       },
     );
-    await gql(server.url, '{ me { id } }', {}, { token: `${accessToken}tampered` });
+    await gql(t.server.url, '{ me { id } }', {}, { token: `${accessToken}tampered` });
 
     const jar = new CookieJar();
     await gql(
-      server.url,
+      t.server.url,
       'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }',
       { e: email, p: canaryPassword },
       { jar },
@@ -60,14 +49,14 @@ describe('logs', () => {
     const cookie = jar.get('sid')!;
     secrets.push(cookie, decodeURIComponent(cookie).slice(2).split('.')[0]!);
     await gql(
-      server.url,
+      t.server.url,
       'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
       { c: canaryPassword, n: canaryNewPassword },
       { jar },
     );
-    await gql(server.url, 'mutation { logout }', {}, { jar });
+    await gql(t.server.url, 'mutation { logout }', {}, { jar });
 
-    const output = server.logs.join('\n');
+    const output = t.server.logs.join('\n');
     expect(output.length).toBeGreaterThan(0);
     expect(output).toMatch(/"audit":"LOGIN_SUCCEEDED"/); // security events are logged…
     expect(output).toMatch(/"reqId":"[0-9a-f-]{36}"/); // …with a request id

@@ -1,29 +1,19 @@
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { errorCode, gql } from '../support/client.js';
-import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
+import { sql } from '../support/database.js';
 import { testKeys, testSessionSecret } from '../support/keys.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 import { PASSWORD, registerBearer } from '../support/users.js';
 
 // OWASP ASVS V14.1 (build and deploy), V3.4 (cookie-based session management), V7.4 (error handling).
-let db: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db, {
-    env: {
-      NODE_ENV: 'production',
-      JWT_KEYS: JSON.stringify({ keys: await testKeys() }),
-      SESSION_SECRETS: testSessionSecret,
-      TRUST_PROXY: 'loopback',
-      CORS_ORIGINS: 'https://app.example.com',
-    },
-  });
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.close();
+const t = useTestServer({
+  env: async () => ({
+    NODE_ENV: 'production',
+    JWT_KEYS: JSON.stringify({ keys: await testKeys() }),
+    SESSION_SECRETS: testSessionSecret,
+    TRUST_PROXY: 'loopback',
+    CORS_ORIGINS: 'https://app.example.com',
+  }),
 });
 
 describe('production refuses to start with an unsafe configuration', () => {
@@ -61,9 +51,9 @@ describe('production refuses to start with an unsafe configuration', () => {
 
 describe('a production server', () => {
   it('sets a __Host- cookie that is Secure, HttpOnly, SameSite=Lax and Path=/ (behind a TLS proxy)', async () => {
-    const user = await registerBearer(server.url);
+    const user = await registerBearer(t.server.url);
     const res = await gql(
-      server.url,
+      t.server.url,
       'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }',
       { e: user.email, p: PASSWORD },
       {
@@ -80,24 +70,26 @@ describe('a production server', () => {
   });
 
   it('masks unexpected errors: a generic message and code, no stack, no SQL', async () => {
-    const user = await registerBearer(server.url);
+    const user = await registerBearer(t.server.url);
     // Break the database under the server on purpose: the audit table disappears.
-    await sql(db, 'alter table audit_events rename to audit_events_hidden');
+    await sql(t.db, 'alter table audit_events rename to audit_events_hidden');
     try {
-      const res = await gql(server.url, 'mutation { logout }', {}, { token: user.accessToken });
+      const res = await gql(t.server.url, 'mutation { logout }', {}, { token: user.accessToken });
       expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
       expect(res.body.errors?.[0]?.message).toBe('Internal server error');
       const text = JSON.stringify(res.body);
       expect(text).not.toMatch(/audit_events|insert into|stacktrace|node_modules|\.ts:/);
       // It is logged for the operator instead.
-      expect(server.logs.some((l) => l.includes('"level":50') && l.includes('unexpected error'))).toBe(true);
+      expect(t.server.logs.some((l) => l.includes('"level":50') && l.includes('unexpected error'))).toBe(
+        true,
+      );
     } finally {
-      await sql(db, 'alter table audit_events_hidden rename to audit_events');
+      await sql(t.db, 'alter table audit_events_hidden rename to audit_events');
     }
   });
 
   it('keeps expected errors and their codes', async () => {
-    const res = await gql(server.url, '{ users { id } }');
+    const res = await gql(t.server.url, '{ users { id } }');
     expect(errorCode(res)).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(res.body)).not.toMatch(/stacktrace/);
   });

@@ -7,7 +7,7 @@ import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { TestClock } from './clock.js';
-import type { TestDatabase } from './database.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { testKeys, testSessionSecret } from './keys.js';
 
 export interface TestServer {
@@ -57,4 +57,30 @@ export async function startServer(
   const address = await app.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${address.port}`;
   return { app, origin, url: `${origin}/graphql`, clock, logs, stop: () => app.stop() };
+}
+
+/** A test file's database and server: started before its tests, stopped after them. */
+export interface TestContext {
+  readonly db: TestDatabase;
+  readonly server: TestServer;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that give the test file a fresh database and a server on it. The returned
+ * object is filled in by beforeAll, so read its properties inside tests and hooks, not at the top level.
+ */
+export function useTestServer(
+  options: { env?: Record<string, string> | (() => Promise<Record<string, string>>) } = {},
+): TestContext {
+  const context = {} as { db: TestDatabase; server: TestServer };
+  beforeAll(async () => {
+    context.db = await createTestDatabase();
+    const env = typeof options.env === 'function' ? await options.env() : options.env;
+    context.server = await startServer(context.db, { env });
+  });
+  afterAll(async () => {
+    await context.server?.stop();
+    await context.db?.close();
+  });
+  return context;
 }
