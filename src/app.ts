@@ -1,16 +1,8 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { PGlite } from '@electric-sql/pglite';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express, { type CookieOptions } from 'express';
 import pg from 'pg';
 import session from 'express-session';
@@ -32,7 +24,7 @@ import { resolveSecrets } from './auth/secrets.js';
 import { auditDenial } from './authz/audit-denial.js';
 import { enforceAuthorization } from './authz/enforce.js';
 import type { GraphQLContext, Services } from './graphql/context.js';
-import { createFormatError } from './graphql/errors.js';
+import { createApolloServer } from './graphql/apollo-server.js';
 import { buildDeclaredSchema } from './graphql/schema.js';
 import { corsMiddleware, originAllowed } from './http/cors.js';
 import { httpErrorHandler } from './http/errors.js';
@@ -175,41 +167,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const app = express();
     const httpServer = createServer(app);
     const landingPage = config.graphql.introspection;
-    const limits = config.graphql;
-    // Query bombs (OWASP GraphQL cheat sheet): depth, cost, aliases, directives and tokens are bounded before
-    // execution; field suggestions ("did you mean …?") would map the schema for an attacker in production.
-    const armor = new ApolloArmor({
-      maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: !config.production },
-      costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: !config.production },
-      maxAliases: { n: limits.maxAliases, exposeLimits: !config.production },
-      maxDirectives: { n: limits.maxDirectives, exposeLimits: !config.production },
-      // Token counting is done by graphql-js's own parser (parseOptions below): armor's variant surfaces as a 500.
-      maxTokens: { enabled: false },
-      blockFieldSuggestion: { enabled: config.production },
-    }).protect();
-    const apollo = new ApolloServer<GraphQLContext>({
-      schema,
-      validationRules: armor.validationRules,
-      parseOptions: { maxTokens: limits.maxTokens },
-      introspection: config.graphql.introspection,
-      csrfPrevention: true,
-      // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
-      stopOnTerminationSignals: false,
-      allowBatchedHttpRequests: false,
-      includeStacktraceInErrorResponses: !config.production,
-      formatError: createFormatError({ production: config.production, logger }),
-      logger: logger.child({ component: 'apollo' }),
-      plugins: [
-        ...armor.plugins,
-        // Responses are never cacheable (no-store); the default cache-control plugin would only instrument every
-        // field resolver for hints nobody reads.
-        ApolloServerPluginCacheControlDisabled(),
-        ApolloServerPluginDrainHttpServer({ httpServer }),
-        landingPage
-          ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
-          : ApolloServerPluginLandingPageDisabled(),
-      ],
-    });
+    const apollo = createApolloServer({ schema, httpServer, config, logger });
     await apollo.start();
     cleanup.unshift(() => apollo.stop());
 
