@@ -144,22 +144,23 @@ export class AuthResolver {
   ): Promise<boolean> {
     const { em, meta, services } = ctx;
     const viewer = ctx.viewer!;
+    const ip = clientIp(ctx);
+    // A stolen session must not become a way to guess the password: the login limits apply here too.
+    await guard(ctx, () => services.rateLimits.beforeLogin(viewer.user.email, ip), viewer.userId);
     const { user } = await services.credentials(em, viewer.user.email, currentPassword);
-    if (!user || user.id !== viewer.userId)
+    if (!user || user.id !== viewer.userId) {
+      await services.rateLimits.loginFailed(viewer.user.email, ip);
       throw unauthenticated(AuthReason.INVALID_CREDENTIALS, 'The current password is wrong');
+    }
+    await services.rateLimits.loginSucceeded(viewer.user.email, ip);
     const problem = passwordProblem(newPassword);
     if (problem) throw badUserInput(problem, 'newPassword');
-    await em.nativeUpdate(
-      User,
-      { id: user.id },
-      { passwordHash: await hashPassword(newPassword), updatedAt: services.clock.now() },
-    );
-    const revoked = await services.sessions.revokeAllOfUser(
-      em,
-      user.id,
-      RevokeReason.PASSWORD_CHANGED,
-      viewer.sessionId,
-    );
+    const passwordHash = await hashPassword(newPassword);
+    const revoked = await services.sessions.revokeAllOfUser(em, user.id, RevokeReason.PASSWORD_CHANGED, {
+      keep: viewer.sessionId,
+      alongside: (tx) =>
+        tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: services.clock.now() }),
+    });
     await services.audit.record(
       em,
       {

@@ -112,14 +112,24 @@ export class SessionService {
     ).then((n) => n > 0);
   }
 
-  /** Revokes every live session of a user, but `keep`; returns how many. */
-  async revokeAllOfUser(em: Em, userId: string, reason: RevokeReason, keep?: string): Promise<number> {
+  /**
+   * Revokes every live session of a user but `keep`; returns how many. `alongside` runs in the same transaction
+   * (a password change: the new hash and the revocations commit together or not at all).
+   */
+  async revokeAllOfUser(
+    em: Em,
+    userId: string,
+    reason: RevokeReason,
+    options: { keep?: string; alongside?: (tx: Em) => Promise<unknown> } = {},
+  ): Promise<number> {
+    const { keep, alongside } = options;
     const where = keep
       ? { user: userId, revokedAt: null, id: { $ne: keep } }
       : { user: userId, revokedAt: null };
-    return this.invalidating(em, { kind: 'user', id: userId }, (tx) =>
-      tx.nativeUpdate(Session, where, { revokedAt: this.options.clock.now(), revokedReason: reason }),
-    );
+    return this.invalidating(em, { kind: 'user', id: userId }, async (tx) => {
+      await alongside?.(tx);
+      return tx.nativeUpdate(Session, where, { revokedAt: this.options.clock.now(), revokedReason: reason });
+    });
   }
 
   /**

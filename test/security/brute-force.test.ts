@@ -112,6 +112,27 @@ describe('brute-force limits', () => {
     expectLimited(limited!);
   });
 
+  it('applies the login limits to changePassword, so a stolen session cannot guess the password', async () => {
+    const user = await registerBearer(t.server.url);
+    const ip = '198.51.100.120';
+    const CHANGE =
+      'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
+    const change = (current: string) =>
+      gql(
+        t.server.url,
+        CHANGE,
+        { c: current, n: 'a brand new passphrase' },
+        {
+          token: user.accessToken,
+          headers: { 'x-forwarded-for': ip },
+        },
+      );
+    for (let i = 0; i < 3; i++) expect(errorCode(await change('not my password'))).toBe('UNAUTHENTICATED');
+    expectLimited(await change(PASSWORD));
+    // Nothing changed: the old password still logs in (from another address).
+    expect((await login(user.email, PASSWORD, '198.51.100.121')).status).toBe(200);
+  });
+
   it('limits register per IP', async () => {
     const limited = await startServer(t.db, {
       env: { TRUST_PROXY: 'loopback', RATE_LIMIT_REGISTER_PER_IP: '3' },
