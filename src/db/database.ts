@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from '../logger.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { ormOptions, type DatabaseTarget } from './orm-options.js';
 
 /** An open database: the ORM plus what it needs to be closed and watched. */
@@ -29,6 +30,7 @@ export interface OpenDatabaseOptions {
 /** Opens PostgreSQL or the embedded PGlite and connects the ORM (migrations are run by the caller). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   let ownedPglite: PGlite | undefined;
+  let unlock: (() => void) | undefined;
   let target: DatabaseTarget;
   if (options.databaseUrl) {
     target = { kind: 'postgres', url: options.databaseUrl };
@@ -38,9 +40,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     let dir: string | undefined;
     if (options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true });
+      unlock = lockDataDir(options.dataDir);
       dir = join(options.dataDir, 'pgdata');
     }
-    ownedPglite = await PGlite.create(dir);
+    try {
+      ownedPglite = await PGlite.create(dir);
+    } catch (error) {
+      unlock?.();
+      throw error;
+    }
     target = { kind: 'embedded', pglite: ownedPglite };
   }
   let orm: MikroORM;
@@ -51,6 +59,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     );
   } catch (error) {
     await ownedPglite?.close();
+    unlock?.();
     throw error;
   }
   const migrator = orm.getMigrator();
@@ -75,6 +84,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     async close() {
       await orm.close(true);
       await ownedPglite?.close();
+      unlock?.();
     },
   };
 }

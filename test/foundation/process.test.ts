@@ -65,6 +65,10 @@ describe('the server process', () => {
       },
     );
     expect(registered.body.errors).toBeUndefined();
+    // A second process on the same embedded database is refused (two writers would corrupt it).
+    await expect(run({ ...env, PORT: String(Number(port) + 1) })).rejects.toThrow(
+      /DATA_DIR: .* is in use by another Gatehouse process/,
+    );
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
