@@ -18,7 +18,9 @@ export function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(file, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
-        throw new Error(`DATA_DIR: ${dataDir} is in use by another Gatehouse process (pid ${holder})`);
+        throw new Error(`DATA_DIR: ${dataDir} is in use by another Gatehouse process (pid ${holder})`, {
+          cause: error,
+        });
       }
       rmSync(file, { force: true }); // stale: its process is gone
     }
