@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { algFor, generateSigningJwk, loadKeySet, type SigningAlg } from './key-set.js';
 import type { JsonWebKeyLike } from '../config.js';
+import { runCli } from '../cli.js';
 
 const USAGE = `usage: npm run keys -- generate [--alg EdDSA|ES256]
        npm run keys -- rotate [--alg EdDSA|ES256] [--keep N] < current-set.json
@@ -47,11 +48,13 @@ function parseSet(text: string): JsonWebKeyLike[] {
 }
 
 if (require.main === module) {
-  keysCli(process.argv.slice(2), () => readFileSync(0, 'utf8')).then(
-    (out) => process.stdout.write(`${out}\n`),
-    (error: Error) => {
-      console.error(error.message);
-      process.exit(2);
-    },
-  );
+  runCli(async (args) => {
+    try {
+      process.stdout.write(`${await keysCli(args, () => readFileSync(0, 'utf8'))}\n`);
+      return 0;
+    } catch (error) {
+      console.error((error as Error).message);
+      return 2;
+    }
+  });
 }

@@ -6,6 +6,7 @@ import type { Transport } from '../sessions/transport.js';
 import type { Role } from '../users/role.js';
 import { readPolicies } from './enforce.js';
 import type { AuthPolicy } from './policy.js';
+import { runCli } from '../cli.js';
 
 /** Who one `@auth` lets through, in words. */
 export type Who = 'any user' | 'roles' | 'roles or owner' | 'owner only';
@@ -138,12 +139,4 @@ async function cli(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(cli);

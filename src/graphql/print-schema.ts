@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { buildDeclaredSchema } from './schema.js';
+import { runCli } from '../cli.js';
 
 /** `schema.graphql`: printed from the code with every applied directive. */
 export async function printDeclaredSchema(): Promise<string> {
@@ -24,12 +25,4 @@ async function cli(args: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(cli);

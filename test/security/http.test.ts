@@ -79,42 +79,31 @@ describe('HTTP input — OWASP ASVS V13 (API) and V14 (configuration)', () => {
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
-  it('does not believe X-Forwarded-For by default (TRUST_PROXY off): the audited IP is the socket peer', async () => {
+  /** Registers through `url` claiming to come from 203.0.113.7, and returns the address the audit log recorded. */
+  async function auditedIp(url: string): Promise<string> {
     const email = uniqueEmail();
     await gql(
-      t.server.url,
+      url,
       'mutation($e: String!, $p: String!) { register(email: $e, password: $p) { user { id } } }',
       { e: email, p: PASSWORD },
-      {
-        headers: { 'x-forwarded-for': '203.0.113.7' },
-      },
+      { headers: { 'x-forwarded-for': '203.0.113.7' } },
     );
     const rows = await sql<{ ip: string }>(
       t.db,
       'select e.ip from audit_events e join users u on u.id = e.user_id where u.email = $1',
       [email],
     );
-    expect(rows[0]!.ip).toBe('127.0.0.1');
+    return rows[0]!.ip;
+  }
+
+  it('does not believe X-Forwarded-For by default (TRUST_PROXY off): the audited IP is the socket peer', async () => {
+    expect(await auditedIp(t.server.url)).toBe('127.0.0.1');
   });
 
   it('believes X-Forwarded-For from a trusted proxy when TRUST_PROXY says so', async () => {
     const proxied = await startServer(t.db, { env: { TRUST_PROXY: 'loopback' } });
     try {
-      const email = uniqueEmail();
-      await gql(
-        proxied.url,
-        'mutation($e: String!, $p: String!) { register(email: $e, password: $p) { user { id } } }',
-        { e: email, p: PASSWORD },
-        {
-          headers: { 'x-forwarded-for': '203.0.113.7' },
-        },
-      );
-      const rows = await sql<{ ip: string }>(
-        t.db,
-        'select e.ip from audit_events e join users u on u.id = e.user_id where u.email = $1',
-        [email],
-      );
-      expect(rows[0]!.ip).toBe('203.0.113.7');
+      expect(await auditedIp(proxied.url)).toBe('203.0.113.7');
     } finally {
       await proxied.stop();
     }
