@@ -45,7 +45,7 @@ export class SessionTableStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    // Reached through regenerate() at a new login and destroy() at logout: the old row must die either way.
+    // Reached through regenerate() when a browser that already had a session logs in again: the old row dies.
     const em = this.sessions.forkEm();
     this.sessions
       .idByCookieHash(hashCookieId(sid))

@@ -1,5 +1,4 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import type { Logger } from '../logger.js';
@@ -26,7 +25,6 @@ export interface SessionServiceOptions {
 export class SessionService {
   readonly cache: SessionCache;
   readonly echoes = new InvalidationEchoes();
-  private readonly cookieIndex = new LRUCache<string, string>({ max: 50_000 });
   private readonly touching = new Set<string>();
 
   constructor(private readonly options: SessionServiceOptions) {
@@ -85,12 +83,9 @@ export class SessionService {
     return true;
   }
 
-  /** Resolves the cookie-session row of an express-session id hash. The mapping never changes, so it is cached. */
+  /** Resolves the cookie-session row of an express-session id hash (the request path caches verified cookies). */
   async idByCookieHash(cookieIdHash: string): Promise<string | null> {
-    const cached = this.cookieIndex.get(cookieIdHash);
-    if (cached) return cached;
     const row = await this.options.orm.em.fork().findOne(Session, { cookieIdHash }, { fields: ['id'] });
-    if (row) this.cookieIndex.set(cookieIdHash, row.id);
     return row?.id ?? null;
   }
 
