@@ -1,3 +1,4 @@
+import { DriverException } from '@mikro-orm/core';
 import { pino, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 
@@ -25,12 +26,24 @@ export const REDACTED_PATHS = [
   'variables.refreshToken',
 ];
 
+/**
+ * Errors as logged. A database error from MikroORM carries the SQL with its parameter values inlined in its message
+ * and stack (password hashes, token hashes, emails), which path-based redaction cannot reach: only its kind, codes
+ * and stack frames are kept.
+ */
+export function serializeError(error: unknown): unknown {
+  if (!(error instanceof DriverException)) return pino.stdSerializers.err(error as Error);
+  const frames = (error.stack ?? '').split('\n').filter((line) => line.startsWith('    at '));
+  return { type: error.name, code: error.code, sqlState: error.sqlState, stack: frames.join('\n') };
+}
+
 /** A JSON logger with credentials redacted; `destination` lets tests capture the output. */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'gatehouse' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);

@@ -80,9 +80,11 @@ describe('a production server', () => {
       const text = JSON.stringify(res.body);
       expect(text).not.toMatch(/audit_events|insert into|stacktrace|node_modules|\.ts:/);
       // It is logged for the operator instead.
-      expect(t.server.logs.some((l) => l.includes('"level":50') && l.includes('unexpected error'))).toBe(
-        true,
-      );
+      const logged = t.server.logs.filter((l) => l.includes('"level":50') && l.includes('unexpected error'));
+      expect(logged.length).toBeGreaterThan(0);
+      // …without the statement's values: SQL errors inline them, and they can hold hashes of secrets.
+      expect(logged.join('\n')).not.toMatch(/insert into|values \(/i);
+      expect(logged.join('\n')).toMatch(/"type":"TableNotFoundException","code":"42P01"/);
     } finally {
       await sql(t.db, 'alter table audit_events_hidden rename to audit_events');
     }
