@@ -21,6 +21,8 @@ const KEPT_OUTPUT_LINES = 80;
  */
 const BASE_ENV = {
   NODE_ENV: 'production',
+  // Production requires an https public origin; the benchmark never follows it (JWT_ISSUER is set below).
+  PUBLIC_URL: 'https://gatehouse.bench.invalid',
   HOST: LOOPBACK,
   TRUST_PROXY: 'loopback',
   RATE_LIMIT_LOGIN_PER_IP: '1000000',

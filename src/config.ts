@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { validateJwkSet, type JsonWebKeyLike } from './auth/jwk-set.js';
 import { parseDuration } from './duration.js';
+import { secretWeakness } from './secret-strength.js';
+
+export type { JsonWebKeyLike } from './auth/jwk-set.js';
 
 /** Every setting Gatehouse reads, parsed once from the environment. The only reader of `process.env`. */
 export interface Config {
@@ -11,6 +15,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
+  /** The API's public origin: the default `iss`, the base of links in mail, the WebAuthn relying party. */
+  readonly publicUrl: string;
   /** Exact origins allowed with credentials; undefined means the development defaults. */
   readonly corsOrigins: readonly string[] | undefined;
   readonly admin: { readonly email: string; readonly password: string } | undefined;
@@ -25,6 +31,8 @@ export interface Config {
     readonly idleTtlSec: number;
     readonly absoluteTtlSec: number;
     readonly refreshReuseGraceSec: number;
+    /** How long a per-instance session cache entry is served before it is re-read (bounds missed invalidations). */
+    readonly cacheTtlSec: number;
     /** First signs cookies, all verify; undefined only outside production (generated under `dataDir`). */
     readonly secrets: readonly string[] | undefined;
     readonly cookieSameSite: 'lax' | 'strict' | 'none';
@@ -46,6 +54,10 @@ export interface Config {
     /** Failures per account from any address, per window: a distributed guess at one account stops too. */
     readonly accountFailures: number;
     readonly accountFailuresWindowSec: number;
+    /** Consecutive failures a known device (a valid device token) may make before it is trusted no more. */
+    readonly deviceFailures: number;
+    /** How long a device that used up its failures is treated as an unknown client. */
+    readonly deviceLockoutSec: number;
     readonly loginAttemptsPerIp: number;
     readonly loginAttemptsPerIpWindowSec: number;
     readonly registerPerIp: number;
@@ -57,28 +69,46 @@ export interface Config {
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-/** The members of a JWK we rely on before jose imports it. */
-export interface JsonWebKeyLike {
-  readonly kty: string;
-  readonly kid?: string;
-  readonly alg?: string;
-  readonly crv?: string;
-  readonly [member: string]: unknown;
-}
-
 /** A setting that failed validation; `main` prints its message and exits non-zero. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const duration = z.string().transform((value, ctx) => {
-  const seconds = parseDuration(value);
-  if (seconds === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 15m or 7d, got "${value}"` });
-    return z.NEVER;
+/**
+ * A duration within bounds. Every duration has an upper bound: a typo such as `3650d` for a token lifetime, or
+ * a reuse grace of days (which turns refresh-token reuse detection off), must stop the start, not ship.
+ */
+const durationIn = (min: number, max: number) =>
+  z.string().transform((value, ctx) => {
+    const seconds = parseDuration(value);
+    if (seconds === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 15m or 7d, got "${value}"` });
+      return z.NEVER;
+    }
+    if (seconds < min || seconds > max) {
+      const range = `${formatDuration(min)} to ${formatDuration(max)}`;
+      ctx.addIssue({ code: 'custom', message: `expected a duration from ${range}, got "${value}"` });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+const UNITS = [
+  ['d', 86400],
+  ['h', 3600],
+  ['m', 60],
+] as const;
+
+function formatDuration(seconds: number): string {
+  for (const [unit, size] of UNITS) {
+    if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
   }
-  return seconds;
-});
+  return `${seconds}s`;
+}
+
+const DAY = 86400;
+/** Rate-limit windows and lock-outs: long enough to count, short enough that a typo cannot lock for months. */
+const window = durationIn(1, DAY);
 
 const intIn = (min: number, max: number) =>
   z.string().transform((value, ctx) => {
@@ -114,50 +144,32 @@ const origin = z.string().refine((value) => {
   }
 }, 'expected exact origins such as https://app.example.com (scheme, host and port only)');
 
-const jwkSet = z.string().transform((value, ctx) => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'expected a JWK Set as JSON: {"keys":[...]}' });
+// The one JWK Set validator, shared with `npm run keys` (which must never print a set this refuses).
+const jwkSet = z.string().transform((value, ctx): JsonWebKeyLike[] => {
+  const result = validateJwkSet(value);
+  if (!result.ok) {
+    ctx.addIssue({ code: 'custom', message: result.problem });
     return z.NEVER;
   }
-  const keys = (parsed as { keys?: unknown })?.keys;
-  if (!Array.isArray(keys) || keys.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'expected a JWK Set with at least one key: {"keys":[...]}' });
-    return z.NEVER;
-  }
-  for (const [i, key] of keys.entries()) {
-    const k = key as Record<string, unknown>;
-    const supported = (k.kty === 'OKP' && k.crv === 'Ed25519') || (k.kty === 'EC' && k.crv === 'P-256');
-    if (!supported) {
+  return [...result.keys];
+});
+
+/** More hops than this is "believe anyone" in disguise. */
+const MAX_PROXY_HOPS = 10;
+
+const trustProxy = z.string().transform((value, ctx): boolean | number | string[] => {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === 'off' || v === '0') return false;
+  if (/^\d+$/.test(v)) {
+    if (Number(v) > MAX_PROXY_HOPS) {
       ctx.addIssue({
         code: 'custom',
-        message: `key ${i}: unsupported key type (use OKP/Ed25519 or EC/P-256)`,
+        message: `expected at most ${MAX_PROXY_HOPS} proxy hops, got "${value}"`,
       });
       return z.NEVER;
     }
-    if (typeof k.d !== 'string') {
-      ctx.addIssue({ code: 'custom', message: `key ${i}: a private key is required (member "d")` });
-      return z.NEVER;
-    }
-    if (typeof k.kid !== 'string' || k.kid.length === 0) {
-      ctx.addIssue({ code: 'custom', message: `key ${i}: every key needs a "kid"` });
-      return z.NEVER;
-    }
+    return Number(v);
   }
-  const kids = keys.map((k: { kid: string }) => k.kid);
-  if (new Set(kids).size !== kids.length) {
-    ctx.addIssue({ code: 'custom', message: 'two keys share a "kid"' });
-    return z.NEVER;
-  }
-  return keys as JsonWebKeyLike[];
-});
-
-const trustProxy = z.string().transform((value): boolean | number | string[] => {
-  const v = value.trim().toLowerCase();
-  if (v === '' || v === 'false' || v === 'off' || v === '0') return false;
-  if (/^\d+$/.test(v)) return Number(v);
   if (v === 'true') return true;
   return value
     .split(',')
@@ -175,16 +187,20 @@ const schema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: origin.optional(),
   CORS_ORIGINS: list.pipe(z.array(origin)).optional(),
   ADMIN_EMAIL: z.string().optional(),
   ADMIN_PASSWORD: z.string().optional(),
   JWT_KEYS: jwkSet.optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default('gatehouse'),
-  ACCESS_TOKEN_TTL: duration.default(15 * 60),
-  SESSION_IDLE_TTL: duration.default(7 * 86400),
-  SESSION_ABSOLUTE_TTL: duration.default(30 * 86400),
-  REFRESH_REUSE_GRACE: duration.default(10),
+  // Bounds in every mode: short enough that a stolen token dies soon, long enough to outlast clock skew (30 s).
+  ACCESS_TOKEN_TTL: durationIn(30, 3600).default(15 * 60),
+  SESSION_IDLE_TTL: durationIn(60, 90 * DAY).default(7 * DAY),
+  SESSION_ABSOLUTE_TTL: durationIn(60, 400 * DAY).default(30 * DAY),
+  // A grace longer than a retry takes would answer a stolen token's replay instead of revoking the family.
+  REFRESH_REUSE_GRACE: durationIn(0, 60).default(10),
+  SESSION_CACHE_TTL: durationIn(1, 300).default(30),
   SESSION_SECRETS: list.optional(),
   COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
   TRUST_PROXY: trustProxy.default(false),
@@ -196,16 +212,21 @@ const schema = z.object({
   GRAPHQL_MAX_DIRECTIVES: intIn(0, 1000).default(50),
   GRAPHQL_MAX_TOKENS: intIn(10, 1_000_000).default(1000),
   RATE_LIMIT_LOGIN_FAILURES: intIn(1, 1000).default(5),
-  RATE_LIMIT_LOGIN_LOCKOUT: duration.default(60),
+  RATE_LIMIT_LOGIN_LOCKOUT: durationIn(1, 3600).default(60),
   RATE_LIMIT_ACCOUNT_FAILURES: intIn(1, 1_000_000).default(20),
-  RATE_LIMIT_ACCOUNT_FAILURES_WINDOW: duration.default(3600),
+  RATE_LIMIT_ACCOUNT_FAILURES_WINDOW: window.default(3600),
+  RATE_LIMIT_DEVICE_FAILURES: intIn(1, 1000).default(5),
+  RATE_LIMIT_DEVICE_LOCKOUT: window.default(15 * 60),
   RATE_LIMIT_LOGIN_PER_IP: intIn(1, 1_000_000).default(100),
-  RATE_LIMIT_LOGIN_PER_IP_WINDOW: duration.default(15 * 60),
+  RATE_LIMIT_LOGIN_PER_IP_WINDOW: window.default(15 * 60),
   RATE_LIMIT_REGISTER_PER_IP: intIn(1, 1_000_000).default(20),
-  RATE_LIMIT_REGISTER_PER_IP_WINDOW: duration.default(3600),
+  RATE_LIMIT_REGISTER_PER_IP_WINDOW: window.default(3600),
   RATE_LIMIT_REFRESH_PER_SESSION: intIn(1, 1_000_000).default(60),
-  RATE_LIMIT_REFRESH_PER_SESSION_WINDOW: duration.default(60),
+  RATE_LIMIT_REFRESH_PER_SESSION_WINDOW: window.default(60),
 });
+
+/** PUBLIC_URL outside production when unset; production requires its own. */
+export const DEVELOPMENT_PUBLIC_URL = 'http://localhost:4000';
 
 /** Parses the environment into a frozen Config, or throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
@@ -230,6 +251,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError('SESSION_SECRETS: expected at least one secret');
   }
   if (production) {
+    if (e.PUBLIC_URL === undefined) {
+      throw new ConfigError(
+        'PUBLIC_URL: required in production (the public https origin of the API, e.g. https://api.example.com)',
+      );
+    }
+    if (!e.PUBLIC_URL.startsWith('https://')) {
+      throw new ConfigError(`PUBLIC_URL: must be https in production, got "${e.PUBLIC_URL}"`);
+    }
     if (e.JWT_KEYS === undefined) {
       throw new ConfigError(
         'JWT_KEYS: required in production (generate a set with `npm run keys -- generate`)',
@@ -240,9 +269,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         'SESSION_SECRETS: required in production (comma-separated, each at least 32 bytes)',
       );
     }
-    const weak = e.SESSION_SECRETS.findIndex((s) => Buffer.byteLength(s) < 32);
-    if (weak >= 0) {
-      throw new ConfigError(`SESSION_SECRETS: entry ${weak + 1} is shorter than 32 bytes`);
+    for (const [i, secret] of e.SESSION_SECRETS.entries()) {
+      const weakness = secretWeakness(secret);
+      if (weakness) {
+        throw new ConfigError(
+          `SESSION_SECRETS: entry ${i + 1} is ${weakness}; generate one with \`openssl rand -base64 48\``,
+        );
+      }
+    }
+    if (e.TRUST_PROXY === true) {
+      // `true` believes X-Forwarded-For from anyone: every per-IP limit and audited address becomes the caller's choice.
+      throw new ConfigError(
+        'TRUST_PROXY: "true" is refused in production; set the hop count (e.g. 1) or the proxy addresses',
+      );
+    }
+    const plain = e.CORS_ORIGINS?.find((o) => !o.startsWith('https://'));
+    if (plain !== undefined) {
+      // A credentialed origin over http can be impersonated by anyone on its network path.
+      throw new ConfigError(`CORS_ORIGINS: must be https in production, got "${plain}"`);
     }
   }
   if (!e.CSRF_PREVENTION) {
@@ -256,6 +300,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError('COOKIE_SAMESITE: "none" requires Secure cookies, which only production sets');
   }
 
+  const publicUrl = e.PUBLIC_URL ?? DEVELOPMENT_PUBLIC_URL;
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     production,
@@ -264,11 +309,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    publicUrl,
     corsOrigins: e.CORS_ORIGINS,
     admin: e.ADMIN_EMAIL !== undefined ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD! } : undefined,
     jwt: {
       keys: e.JWT_KEYS,
-      issuer: e.JWT_ISSUER ?? `http://localhost:${e.PORT}`,
+      // Never the listening port: two instances, or one restarted elsewhere, must accept each other's tokens.
+      issuer: e.JWT_ISSUER ?? publicUrl,
       audience: e.JWT_AUDIENCE,
       accessTokenTtlSec: e.ACCESS_TOKEN_TTL,
     },
@@ -276,6 +323,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       idleTtlSec: e.SESSION_IDLE_TTL,
       absoluteTtlSec: e.SESSION_ABSOLUTE_TTL,
       refreshReuseGraceSec: e.REFRESH_REUSE_GRACE,
+      cacheTtlSec: e.SESSION_CACHE_TTL,
       secrets: e.SESSION_SECRETS,
       cookieSameSite: e.COOKIE_SAMESITE,
     },
@@ -293,6 +341,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       loginLockoutBaseSec: e.RATE_LIMIT_LOGIN_LOCKOUT,
       accountFailures: e.RATE_LIMIT_ACCOUNT_FAILURES,
       accountFailuresWindowSec: e.RATE_LIMIT_ACCOUNT_FAILURES_WINDOW,
+      deviceFailures: e.RATE_LIMIT_DEVICE_FAILURES,
+      deviceLockoutSec: e.RATE_LIMIT_DEVICE_LOCKOUT,
       loginAttemptsPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
       loginAttemptsPerIpWindowSec: e.RATE_LIMIT_LOGIN_PER_IP_WINDOW,
       registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,

@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import type { Role } from '../users/role.js';
 import type { KeySet } from './key-set.js';
+import { isStrictCompactJws, toLowS } from './strict-jws.js';
 
 /** RFC 9068 media type of a JWT access token; a refresh token or an ID token can never pass for one. */
 const ACCESS_TOKEN_TYP = 'at+jwt';
@@ -13,6 +14,7 @@ const CLOCK_TOLERANCE_SEC = 30;
 export interface AccessTokenClaims {
   readonly sub: string;
   readonly sid: string;
+  readonly iat: number;
   readonly exp: number;
 }
 
@@ -61,7 +63,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
     async issue({ userId, sessionId, roles }) {
       const now = Math.floor(clock.now().getTime() / 1000);
       const exp = now + ttlSec;
-      const token = await new SignJWT({ sid: sessionId, roles: [...roles] })
+      const signed = await new SignJWT({ sid: sessionId, roles: [...roles] })
         .setProtectedHeader({ alg: keys.active.alg, kid: keys.active.kid, typ: ACCESS_TOKEN_TYP })
         .setIssuer(issuer)
         .setAudience(audience)
@@ -70,6 +72,8 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
         .setExpirationTime(exp)
         .setJti(randomUUID())
         .sign(keys.active.key);
+      // WebCrypto's ECDSA gives a high s half the time; the verifier accepts only the low-s form.
+      const token = keys.active.alg === 'ES256' ? toLowS(signed) : signed;
       return { token, expiresAt: new Date(exp * 1000) };
     },
 
@@ -81,6 +85,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
         verified.delete(token);
         return { ok: false, reason: 'TOKEN_EXPIRED' };
       }
+      if (!isStrictCompactJws(token)) return { ok: false, reason: 'TOKEN_INVALID' };
       try {
         const { payload } = await jwtVerify(token, resolveKey, {
           algorithms,
@@ -92,7 +97,8 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
           requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
         });
         const claims = toClaims(payload);
-        if (!claims) return { ok: false, reason: 'TOKEN_INVALID' };
+        if (!claims || !plausibleLifetime(claims, nowSec, ttlSec))
+          return { ok: false, reason: 'TOKEN_INVALID' };
         if (cacheOn) verified.set(token, claims);
         return { ok: true, claims };
       } catch (error) {
@@ -106,7 +112,18 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
 }
 
 function toClaims(payload: JWTPayload): AccessTokenClaims | null {
-  const { sub, sid, exp } = payload as JWTPayload & { sid?: unknown };
-  if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') return null;
-  return { sub, sid, exp };
+  const { sub, sid, iat, exp } = payload as JWTPayload & { sid?: unknown };
+  if (typeof sub !== 'string' || typeof sid !== 'string') return null;
+  if (typeof iat !== 'number' || typeof exp !== 'number') return null;
+  return { sub, sid, iat, exp };
+}
+
+/**
+ * RFC 8725 §3.10 / RFC 9068 §4: a token issued in the future, or living longer than ACCESS_TOKEN_TTL, was not
+ * issued by this configuration (a leaked key, or a clock gone wrong): refuse it rather than honour its `exp`.
+ */
+function plausibleLifetime(claims: AccessTokenClaims, nowSec: number, ttlSec: number): boolean {
+  return (
+    claims.iat <= nowSec + CLOCK_TOLERANCE_SEC && claims.exp - claims.iat <= ttlSec + CLOCK_TOLERANCE_SEC
+  );
 }

@@ -6,9 +6,9 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import type { JsonWebKeyLike } from '../config.js';
+import { algFor, validateJwkSet, type JsonWebKeyLike, type SigningAlg } from './jwk-set.js';
 
-export type SigningAlg = 'EdDSA' | 'ES256';
+export type { SigningAlg } from './jwk-set.js';
 
 interface VerifyKey {
   readonly alg: SigningAlg;
@@ -23,28 +23,23 @@ export interface KeySet {
   readonly jwks: { readonly keys: readonly JWK[] };
 }
 
-/** The algorithm a key is used with, decided by its type and curve (never by a token header). */
-export function algFor(jwk: JsonWebKeyLike): SigningAlg {
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
-  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
-  throw new Error(`unsupported key type ${jwk.kty}/${String(jwk.crv)} (use OKP/Ed25519 or EC/P-256)`);
-}
-
-/** Imports a JWK Set of private keys. */
+/** Imports a JWK Set of private keys; throws on a set {@link validateJwkSet} refuses. */
 export async function loadKeySet(privateJwks: readonly JsonWebKeyLike[]): Promise<KeySet> {
-  if (privateJwks.length === 0) throw new Error('the key set is empty');
+  const result = validateJwkSet({ keys: privateJwks });
+  if (!result.ok) throw new Error(`invalid JWK Set: ${result.problem}`);
   const verifiers = new Map<string, VerifyKey>();
   const publicJwks: JWK[] = [];
   let active: KeySet['active'] | undefined;
-  for (const jwk of privateJwks) {
-    const alg = algFor(jwk);
-    const kid = jwk.kid;
-    if (!kid) throw new Error('every key needs a kid');
+  for (const jwk of result.keys) {
+    const alg = algFor(jwk)!;
+    const { kid } = jwk;
+    // key_ops / ext describe how the key was exported, not how we use it; WebCrypto would refuse a mismatch.
     const { d: _d, key_ops: _ops, ext: _ext, ...publicJwk } = jwk as JWK;
     const publicKey = (await importJWK({ ...publicJwk, alg }, alg)) as CryptoKey;
     verifiers.set(kid, { alg, key: publicKey });
     publicJwks.push(publicMembers({ ...publicJwk, kid, alg }));
-    if (!active) active = { kid, alg, key: (await importJWK({ ...jwk, alg } as JWK, alg)) as CryptoKey };
+    if (!active)
+      active = { kid, alg, key: (await importJWK({ ...publicJwk, d: jwk.d, alg }, alg)) as CryptoKey };
   }
   return { active: active!, verifiers, jwks: { keys: publicJwks } };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { algFor, generateSigningJwk, loadKeySet, type SigningAlg } from './key-set.js';
-import type { JsonWebKeyLike } from '../config.js';
+import { generateSigningJwk, type SigningAlg } from './key-set.js';
+import { validateJwkSet, type JsonWebKeyLike, type ValidJwk } from './jwk-set.js';
 import { runCli } from '../cli.js';
 
 const USAGE = `usage: npm run keys -- generate [--alg EdDSA|ES256]
@@ -20,31 +20,31 @@ export async function keysCli(args: readonly string[], stdin: () => string): Pro
   const alg = (option('--alg') ?? 'EdDSA') as SigningAlg;
   if (alg !== 'EdDSA' && alg !== 'ES256') throw new Error(`unsupported --alg ${alg}\n${USAGE}`);
   if (command === 'generate') {
-    return JSON.stringify({ keys: [await generateSigningJwk(alg)] });
+    return printable([await generateSigningJwk(alg)]);
   }
   if (command === 'rotate') {
     const file = option('--in');
-    const current = parseSet(file ? readFileSync(file, 'utf8') : stdin());
-    await loadKeySet(current); // refuses a set that would not load at start
+    const current = readSet(file ? readFileSync(file, 'utf8') : stdin());
     const keep = option('--keep');
     if (keep !== undefined && !/^\d+$/.test(keep)) throw new Error('--keep takes a whole number');
     const old = keep === undefined ? current : current.slice(0, Number(keep));
-    return JSON.stringify({ keys: [await generateSigningJwk(alg), ...old] });
+    return printable([await generateSigningJwk(alg), ...old]);
   }
   throw new Error(USAGE);
 }
 
-function parseSet(text: string): JsonWebKeyLike[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('expected a JWK Set as JSON on stdin: {"keys":[...]}');
-  }
-  const keys = (parsed as { keys?: unknown }).keys;
-  if (!Array.isArray(keys) || keys.length === 0) throw new Error('expected a JWK Set with at least one key');
-  for (const key of keys as JsonWebKeyLike[]) algFor(key);
-  return keys as JsonWebKeyLike[];
+/** The current set, judged exactly as JWT_KEYS is at start. */
+function readSet(text: string): readonly ValidJwk[] {
+  const result = validateJwkSet(text);
+  if (!result.ok) throw new Error(`the current set would not start the server: ${result.problem}`);
+  return result.keys;
+}
+
+/** Never prints a set the server would refuse (the same validator as JWT_KEYS). */
+function printable(keys: readonly JsonWebKeyLike[]): string {
+  const result = validateJwkSet({ keys });
+  if (!result.ok) throw new Error(`refusing to print a set the server would refuse: ${result.problem}`);
+  return JSON.stringify({ keys: result.keys });
 }
 
 if (require.main === module) {

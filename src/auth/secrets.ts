@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, JsonWebKeyLike } from '../config.js';
 import type { Logger } from '../logger.js';
+import { validateJwkSet } from './jwk-set.js';
 import { generateSigningJwk } from './key-set.js';
 
 export interface Secrets {
@@ -38,6 +39,11 @@ export async function resolveSecrets(config: Config, logger: Logger): Promise<Se
       { file },
       'generated development signing keys and session secret (never use these in production)',
     );
+  }
+  // The same judge as JWT_KEYS: a hand-edited file fails here, by name, not later with a WebCrypto error.
+  const judged = config.jwt.keys ? undefined : validateJwkSet({ keys: stored.jwtKeys });
+  if (judged && !judged.ok) {
+    throw new Error(`${file}: ${judged.problem} (delete the file to generate new development keys)`);
   }
   return {
     jwtKeys: config.jwt.keys ?? stored.jwtKeys,

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config.js';
 import { originAllowed } from '../../src/http/cors.js';
 import { gql } from '../support/client.js';
+import { productionEnv } from '../support/production-env.js';
 import { useTestServer } from '../support/server.js';
 import { loginCookie, registerBearer } from '../support/users.js';
 
@@ -106,16 +107,12 @@ describe('CORS — exact allow-list with credentials (OWASP HTML5 security cheat
     },
   );
 
-  it('allows localhost and Apollo Studio by default in development, and only what is configured in production', () => {
+  it('allows localhost and Apollo Studio by default in development, and only what is configured in production', async () => {
     const dev = loadConfig({});
     expect(originAllowed(dev, 'http://localhost:5173')).toBe(true);
     expect(originAllowed(dev, 'https://studio.apollographql.com')).toBe(true);
     expect(originAllowed(dev, 'https://evil.example')).toBe(false);
-    const prod = loadConfig({
-      NODE_ENV: 'production',
-      JWT_KEYS: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd', kid: 'k' }] }),
-      SESSION_SECRETS: 'x'.repeat(32),
-    });
+    const prod = loadConfig(await productionEnv());
     expect(originAllowed(prod, 'http://localhost:5173')).toBe(false);
     expect(originAllowed(prod, 'https://studio.apollographql.com')).toBe(false);
   });

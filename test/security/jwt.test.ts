@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createPrivateKey, sign, type JsonWebKey } from 'node:crypto';
 import { base64url, decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
 import { generateSigningJwk } from '../../src/auth/key-set.js';
 import { errorCode, errorReason, gql } from '../support/client.js';
@@ -42,8 +42,16 @@ function unsigned(header: Record<string, unknown>, payload: Record<string, unkno
   return `${enc(header)}.${enc(payload)}.`;
 }
 
-async function expectInvalidToken(token: string, reason = 'TOKEN_INVALID') {
-  const res = await gql(server.url, ME, {}, { token });
+/** Signs exactly these header and payload bytes with our key: for spellings jose would never write. */
+async function signBytes(header: string | Buffer, payload: string | Buffer): Promise<string> {
+  const [jwk] = await testKeys();
+  const key = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  const input = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
+  return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
+}
+
+async function expectInvalidToken(token: string, reason = 'TOKEN_INVALID', url = server.url) {
+  const res = await gql(url, ME, {}, { token });
   expect(res.status).toBe(401);
   expect(res.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
   expect(res.headers.get('cache-control')).toBe('no-store');
@@ -200,5 +208,166 @@ describe('GET /.well-known/jwks.json — RFC 7517 §5: public members only', () 
       { kty: 'OKP', crv: 'Ed25519', x: ours!.x, kid: ours!.kid, alg: 'EdDSA', use: 'sig' },
     ]);
     expect(JSON.stringify(body)).not.toContain(String(ours!.d));
+  });
+});
+
+describe('access tokens have one spelling — RFC 7515 §7.1, RFC 8725 §3.2 (checked before the signature)', () => {
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+  let header: string;
+  let payload: string;
+  beforeAll(() => {
+    header = JSON.stringify(decodeProtectedHeader(alice.accessToken));
+    payload = JSON.stringify(claims);
+  });
+
+  it('accepts our own spelling signed by hand (the control for every spelling below)', async () => {
+    const res = await gql(server.url, ME, {}, { token: await signBytes(header, payload) });
+    expect(res.status).toBe(200);
+  });
+
+  it.each<[string, () => Promise<string>]>([
+    ['base64 padding after the signature', async () => `${alice.accessToken}==`],
+    [
+      'non-zero unused bits in the last character of the signature',
+      async () => {
+        // 64 bytes take 86 characters, whose last 4 bits are unused: this character decodes to the same bytes.
+        const last = alice.accessToken.at(-1)!;
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        return alice.accessToken.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
+      },
+    ],
+    [
+      'a byte-order mark before the header',
+      () => signBytes(Buffer.concat([BOM, Buffer.from(header)]), payload),
+    ],
+    [
+      'a byte-order mark before the claims',
+      () => signBytes(header, Buffer.concat([BOM, Buffer.from(payload)])),
+    ],
+    [
+      'a duplicated header member (typ JWT, then at+jwt: JSON.parse keeps the last)',
+      () => {
+        const { kid } = decodeProtectedHeader(alice.accessToken);
+        return signBytes(`{"alg":"EdDSA","kid":"${kid}","typ":"JWT","typ":"at+jwt"}`, payload);
+      },
+    ],
+    [
+      'a duplicated claim',
+      () => signBytes(header, `${payload.slice(0, -1)},"sub":${JSON.stringify(claims.sub)}}`),
+    ],
+    [
+      'whitespace inside the header JSON',
+      () => signBytes(JSON.stringify(JSON.parse(header), null, 1), payload),
+    ],
+  ])('rejects %s', async (_what, forge) => {
+    await expectInvalidToken(await forge());
+  });
+
+  it('answers 400 invalid_request to a token with a space inside its signature', async () => {
+    const [h, p, s] = alice.accessToken.split('.');
+    const res = await gql(server.url, ME, {}, { token: `${h}.${p}.${s!.slice(0, 20)} ${s!.slice(20)}` });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_request"/);
+    expect(errorCode(res)).toBe('BAD_REQUEST');
+  });
+
+  it('rejects an Ed25519 signature with S + L (non-canonical; refused by the verifier itself, RFC 8032 §5.1.7)', async () => {
+    const [h, p, s] = alice.accessToken.split('.');
+    const signature = Buffer.from(s!, 'base64url');
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    let scalar = 0n;
+    for (let i = 63; i >= 32; i--) scalar = (scalar << 8n) | BigInt(signature[i]!);
+    scalar += L; // still below 2^256: S < L always fits with room for one more L
+    for (let i = 32; i < 64; i++) {
+      signature[i] = Number(scalar & 0xffn);
+      scalar >>= 8n;
+    }
+    await expectInvalidToken(`${h}.${p}.${signature.toString('base64url')}`);
+  });
+});
+
+describe('ES256 access tokens — low-s signatures only (the high-s twin of a signature also verifies)', () => {
+  const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  let es: TestServer;
+  beforeAll(async () => {
+    es = await startServer(db, {
+      env: { JWT_KEYS: JSON.stringify({ keys: [await generateSigningJwk('ES256')] }) },
+    });
+  });
+  afterAll(async () => {
+    await es?.stop();
+  });
+  const sOf = (token: string) =>
+    BigInt(`0x${Buffer.from(token.split('.')[2]!, 'base64url').subarray(32).toString('hex')}`);
+  const REFRESH = 'mutation($t: String!) { refresh(refreshToken: $t) { accessToken refreshToken } }';
+
+  it('issues only low-s signatures, and accepts them', async () => {
+    // Without normalisation, each signature is high-s with probability 1/2: 8 in a row low-s by chance is 1/256.
+    let { accessToken, refreshToken } = await registerBearer(es.url);
+    for (let i = 0; i < 8; i++) {
+      expect(decodeProtectedHeader(accessToken).alg).toBe('ES256');
+      expect(sOf(accessToken) <= N / 2n).toBe(true);
+      expect((await gql(es.url, ME, {}, { token: accessToken })).status).toBe(200);
+      const next = await gql<{ refresh: { accessToken: string; refreshToken: string } }>(es.url, REFRESH, {
+        t: refreshToken,
+      });
+      ({ accessToken, refreshToken } = next.body.data!.refresh);
+    }
+  });
+
+  it('rejects the high-s twin of a valid signature', async () => {
+    const { accessToken } = await registerBearer(es.url);
+    const [h, p, s] = accessToken.split('.');
+    const signature = Buffer.from(s!, 'base64url');
+    const twin = Buffer.from((N - sOf(accessToken)).toString(16).padStart(64, '0'), 'hex');
+    const forged = `${h}.${p}.${Buffer.concat([signature.subarray(0, 32), twin]).toString('base64url')}`;
+    await expectInvalidToken(forged, 'TOKEN_INVALID', es.url);
+  });
+});
+
+describe('access-token lifetime — RFC 8725 §3.10, RFC 9068 §4', () => {
+  const nowSec = () => Math.floor(server.clock.now().getTime() / 1000);
+
+  it('rejects a token issued in the future, beyond the 30 s tolerance', async () => {
+    const now = nowSec();
+    await expectInvalidToken(await signWithOurKey({}, { ...claims, iat: now + 60, exp: now + 60 + 900 }));
+    const withinTolerance = await signWithOurKey({}, { ...claims, iat: now + 10, exp: now + 10 + 900 });
+    expect((await gql(server.url, ME, {}, { token: withinTolerance })).status).toBe(200);
+  });
+
+  it('rejects a token whose exp − iat exceeds ACCESS_TOKEN_TTL (+ 30 s)', async () => {
+    const now = nowSec();
+    await expectInvalidToken(await signWithOurKey({}, { ...claims, iat: now, exp: now + 900 + 31 }));
+    await expectInvalidToken(await signWithOurKey({}, { ...claims, iat: now - 3000, exp: now + 600 }));
+    const withinTolerance = await signWithOurKey({}, { ...claims, iat: now, exp: now + 900 + 30 });
+    expect((await gql(server.url, ME, {}, { token: withinTolerance })).status).toBe(200);
+  });
+});
+
+describe('the issuer is PUBLIC_URL, never the listening port', () => {
+  it("lets two instances on different ports accept each other's tokens by default", async () => {
+    const a = await startServer(db, { env: { PORT: '4101' } });
+    const b = await startServer(db, { env: { PORT: '4102' } });
+    try {
+      const login = await registerBearer(a.url);
+      expect(decodeJwt(login.accessToken).iss).toBe('http://localhost:4000');
+      const res = await gql<{ me: { id: string } }>(b.url, ME, {}, { token: login.accessToken });
+      expect(res.status).toBe(200);
+      expect(res.body.data?.me.id).toBe(login.userId);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('signs with PUBLIC_URL as iss, and refuses a token of another PUBLIC_URL', async () => {
+    const api = await startServer(db, { env: { PUBLIC_URL: 'https://api.example.com' } });
+    try {
+      const login = await registerBearer(api.url);
+      expect(decodeJwt(login.accessToken).iss).toBe('https://api.example.com');
+      await expectInvalidToken(login.accessToken); // the file's server keeps the default issuer
+    } finally {
+      await api.stop();
+    }
   });
 });

@@ -1,5 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
+import { loadKeySet } from '../../src/auth/key-set.js';
 import { keysCli } from '../../src/auth/keys-cli.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { errorReason, gql } from '../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startServer } from '../support/server.js';
@@ -52,6 +55,62 @@ describe('npm run keys', () => {
       /unsupported key type/,
     );
     await expect(keysCli(['frobnicate'], () => '')).rejects.toThrow(/usage/);
+  });
+
+  it('prints only sets the server starts with', async () => {
+    const generated = await keysCli(['generate'], () => '');
+    const printed = [
+      generated,
+      await keysCli(['generate', '--alg', 'ES256'], () => ''),
+      await keysCli(['rotate', '--alg', 'ES256'], () => generated),
+      await keysCli(['rotate', '--keep', '0'], () => generated),
+    ];
+    for (const set of printed) {
+      const config = loadConfig({ JWT_KEYS: set });
+      expect(config.jwt.keys).toEqual(JSON.parse(set).keys);
+      await expect(loadKeySet(config.jwt.keys!)).resolves.toBeDefined();
+    }
+  });
+
+  describe('refuses, like JWT_KEYS and with the same reason, a set the server would refuse', () => {
+    let valid: Record<string, unknown>;
+    let other: Record<string, unknown>;
+    beforeAll(async () => {
+      valid = (JSON.parse(await keysCli(['generate'], () => '')) as { keys: Record<string, unknown>[] })
+        .keys[0]!;
+      other = (JSON.parse(await keysCli(['generate'], () => '')) as { keys: Record<string, unknown>[] })
+        .keys[0]!;
+    });
+    const p384 = () => ({
+      ...generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'jwk' }),
+      kid: 'p384',
+    });
+
+    it.each<[string, () => unknown]>([
+      ['not JSON', () => 'not json'],
+      ['an empty set', () => ({ keys: [] })],
+      ['a public key (no "d")', () => ({ keys: [{ ...valid, d: undefined }] })],
+      ['two keys with one kid', () => ({ keys: [valid, { ...other, kid: valid.kid }] })],
+      ['an unsupported curve (P-384)', () => ({ keys: [p384()] })],
+      ['a key without a kid', () => ({ keys: [{ ...valid, kid: undefined }] })],
+      ['a public half from another key', () => ({ keys: [{ ...valid, x: other.x }] })],
+      ['a padded member', () => ({ keys: [{ ...valid, d: `${String(valid.d)}=` }] })],
+      ['an "alg" the key cannot use', () => ({ keys: [{ ...valid, alg: 'ES256' }] })],
+    ])('%s', async (_what, make) => {
+      const made = make();
+      const set = typeof made === 'string' ? made : JSON.stringify(made);
+      let configProblem = '';
+      try {
+        loadConfig({ JWT_KEYS: set });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        configProblem = (error as Error).message.replace(/^JWT_KEYS: /, '');
+      }
+      expect(configProblem).not.toBe('');
+      await expect(keysCli(['rotate'], () => set)).rejects.toThrow(
+        `the current set would not start the server: ${configProblem}`,
+      );
+    });
   });
 
   it('serves the rotation: old tokens verify during the overlap and die when their key is removed', async () => {

@@ -1,51 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { generateSigningJwk } from '../../src/auth/key-set.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { errorCode, gql } from '../support/client.js';
 import { sql } from '../support/database.js';
-import { testKeys, testSessionSecret } from '../support/keys.js';
+import { productionEnv } from '../support/production-env.js';
 import { useTestServer } from '../support/server.js';
 import { PASSWORD, registerBearer } from '../support/users.js';
 
 // OWASP ASVS V14.1 (build and deploy), V3.4 (cookie-based session management), V7.4 (error handling).
 const t = useTestServer({
   env: async () => ({
-    NODE_ENV: 'production',
-    JWT_KEYS: JSON.stringify({ keys: await testKeys() }),
-    SESSION_SECRETS: testSessionSecret,
+    ...(await productionEnv()),
     TRUST_PROXY: 'loopback',
     CORS_ORIGINS: 'https://app.example.com',
   }),
 });
 
 describe('production refuses to start with an unsafe configuration', () => {
-  const keys = JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd', kid: 'k1' }] });
-  const good = { NODE_ENV: 'production', JWT_KEYS: keys, SESSION_SECRETS: 'a'.repeat(32) };
+  let good: Record<string, string>;
+  let publicOnly: string;
+  beforeAll(async () => {
+    good = await productionEnv();
+    const { d: _d, ...publicJwk } = await generateSigningJwk('EdDSA');
+    publicOnly = JSON.stringify({ keys: [publicJwk] });
+  });
 
-  it('starts with real keys and long secrets (the control)', () => {
+  it('starts with real keys, long random secrets and an https PUBLIC_URL (the control)', () => {
     expect(loadConfig(good).production).toBe(true);
   });
 
   it.each([
-    ['JWT_KEYS', { JWT_KEYS: undefined }],
-    ['SESSION_SECRETS', { SESSION_SECRETS: undefined }],
-    ['SESSION_SECRETS', { SESSION_SECRETS: `${'a'.repeat(32)},short` }],
-    ['JWT_KEYS', { JWT_KEYS: JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'h' }] }) }],
+    ['PUBLIC_URL', 'missing', { PUBLIC_URL: undefined }],
+    ['PUBLIC_URL', 'plain http', { PUBLIC_URL: 'http://api.example.com' }],
+    ['JWT_KEYS', 'missing', { JWT_KEYS: undefined }],
+    ['SESSION_SECRETS', 'missing', { SESSION_SECRETS: undefined }],
+    ['SESSION_SECRETS', 'low in entropy', { SESSION_SECRETS: 'a'.repeat(32) }],
+    ['SESSION_SECRETS', 'short', { SESSION_SECRETS: `${randomBytes(32).toString('base64url')},short` }],
     [
       'JWT_KEYS',
+      'a symmetric key',
+      { JWT_KEYS: JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'h' }] }) },
+    ],
+    [
+      'JWT_KEYS',
+      'on an unsupported curve',
       { JWT_KEYS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y', d: 'd', kid: 'e' }] }) },
     ],
     [
       'JWT_KEYS',
-      { JWT_KEYS: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', kid: 'public-only' }] }) },
+      'not a key',
+      { JWT_KEYS: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd', kid: 'k' }] }) },
     ],
-    ['CSRF_PREVENTION', { CSRF_PREVENTION: 'false' }],
-  ])('refuses when %s is unsafe', (name, change) => {
-    expect.assertions(2);
-    try {
-      loadConfig({ ...good, ...change });
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as Error).message.startsWith(`${name}:`)).toBe(true);
-    }
+    ['JWT_KEYS', 'a public key', 'public-only'],
+    ['TRUST_PROXY', 'true (anyone)', { TRUST_PROXY: 'true' }],
+    ['CORS_ORIGINS', 'plain http', { CORS_ORIGINS: 'http://app.example.com' }],
+    ['ACCESS_TOKEN_TTL', '10 years', { ACCESS_TOKEN_TTL: '3650d' }],
+    ['REFRESH_REUSE_GRACE', '30 days (reuse detection off)', { REFRESH_REUSE_GRACE: '30d' }],
+    ['CSRF_PREVENTION', 'off', { CSRF_PREVENTION: 'false' }],
+  ] as const)('refuses when %s is %s, naming it', (name, _what, change) => {
+    const env = { ...good, ...(change === 'public-only' ? { JWT_KEYS: publicOnly } : change) };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${name}: `));
   });
 });
 
