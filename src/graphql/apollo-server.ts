@@ -12,6 +12,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './errors.js';
+import { hideSchemaDetails } from './hide-schema-details.js';
+import { INTROSPECTION_MAX_DEPTH, introspectionDepthRule } from './introspection-depth.js';
+import { NoHttpSubscriptionsRule } from './no-http-subscriptions.js';
+import { refuseNulCharacters } from './refuse-nul.js';
 
 /** Apollo Server with Gatehouse's limits and safety settings; the caller starts and stops it. */
 export function createApolloServer(options: {
@@ -23,8 +27,11 @@ export function createApolloServer(options: {
   const { schema, httpServer, config, logger } = options;
   const limits = config.graphql;
   const exposeLimits = !config.production;
+  // When the schema is not published (introspection off, the production default), error messages must not publish
+  // it either: no "did you mean …?" suggestions, no type or argument names the client did not write.
+  const hideSchema = !limits.introspection;
   // Query bombs (OWASP GraphQL cheat sheet): depth, cost, aliases, directives and tokens are bounded before
-  // execution; field suggestions ("did you mean …?") would map the schema for an attacker in production.
+  // execution.
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, exposeLimits },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits },
@@ -32,13 +39,20 @@ export function createApolloServer(options: {
     maxDirectives: { n: limits.maxDirectives, exposeLimits },
     // Token counting is done by graphql-js's own parser (parseOptions below): armor's variant surfaces as a 500.
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: config.production },
+    // Off: its "[Suggestion hidden]" marker is itself a tell; hideSchemaDetails below removes suggestions instead.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return new ApolloServer<GraphQLContext>({
     schema,
-    validationRules: armor.validationRules,
+    validationRules: [
+      ...armor.validationRules,
+      // armor's depth limit skips __schema; introspection gets its own bound, deep enough for the standard query.
+      introspectionDepthRule({ maxDepth: Math.max(limits.maxDepth, INTROSPECTION_MAX_DEPTH), exposeLimits }),
+      NoHttpSubscriptionsRule,
+    ],
     parseOptions: { maxTokens: limits.maxTokens },
     introspection: limits.introspection,
+    hideSchemaDetailsFromClientErrors: hideSchema,
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
     stopOnTerminationSignals: false,
@@ -48,6 +62,8 @@ export function createApolloServer(options: {
     logger: logger.child({ component: 'apollo' }),
     plugins: [
       ...armor.plugins,
+      refuseNulCharacters(),
+      ...(hideSchema ? [hideSchemaDetails<GraphQLContext>()] : []),
       // Responses are never cacheable (no-store); the default cache-control plugin would only instrument every
       // field resolver for hints nobody reads.
       ApolloServerPluginCacheControlDisabled(),
