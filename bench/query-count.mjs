@@ -8,7 +8,7 @@ const WARM_UP_REQUESTS = 5;
 /** The server moves a session's last-seen at most this often; a longer window would count those writes too. */
 const TOUCH_INTERVAL_SEC = 60;
 /** The child's stdout is read asynchronously: wait until it has been quiet this long before reading a count. */
-const QUIET_MS = 300;
+export const QUIET_MS = 300;
 
 /**
  * @typedef {object} QueryCount
@@ -132,7 +132,7 @@ export async function countQueries(options) {
  *
  * @param {string} line
  */
-function queryIn(line) {
+export function queryIn(line) {
   if (!line.includes('[query]')) return undefined;
   try {
     const entry = JSON.parse(line);

@@ -83,8 +83,9 @@ export function summarizeScenarios(scenarios, rounds, baseline) {
  * @param {Record<string, any>} scenarios
  * @param {{ bearer: { perRequest: number }, cookie: { perRequest: number } }} queries
  * @param {number} extraFailures  failures outside the load runs (e.g. refresh sessions lost between rounds)
+ * @param {{ queries: number, maxExpected: number }} cacheTtl  session re-reads under a short cache TTL
  */
-export function evaluateTargets(scenarios, queries, extraFailures) {
+export function evaluateTargets(scenarios, queries, extraFailures, cacheTtl) {
   const ratio = (/** @type {string} */ id) => scenarios[id]?.median.ratioToBaseline ?? null;
   const failures =
     Object.values(scenarios).reduce((t, s) => t + /** @type {number} */ (s.failures.total), 0) +
@@ -94,6 +95,12 @@ export function evaluateTargets(scenarios, queries, extraFailures) {
     bearerToAnonymousRatio: target(ratio('me-bearer'), `>= ${RATIO_TARGET}`, (v) => v >= RATIO_TARGET),
     cookieToAnonymousRatio: target(ratio('me-cookie'), `>= ${RATIO_TARGET}`, (v) => v >= RATIO_TARGET),
     queriesPerAuthenticatedRequest: target(queriesPerRequest, '0', (v) => v === 0),
+    // At most one read per session per TTL (+1 for a window that does not start on an expiry).
+    sessionReadsUnderCacheTtl: target(
+      cacheTtl.queries,
+      `<= ${cacheTtl.maxExpected}`,
+      (v) => v <= cacheTtl.maxExpected,
+    ),
     failures: target(failures, '0', (v) => v === 0),
   };
 }
@@ -113,7 +120,16 @@ function target(value, goal, met) {
  * @param {any} report
  */
 export function formatReport(report) {
-  const { settings, machine, database, scenarios, queriesPerRequest: q, tokenVerify: tv, targets } = report;
+  const {
+    settings,
+    machine,
+    database,
+    scenarios,
+    queriesPerRequest: q,
+    cacheTtlReads: ttl,
+    tokenVerify: tv,
+    targets,
+  } = report;
   const lines = [];
   lines.push(
     '',
@@ -167,6 +183,15 @@ export function formatReport(report) {
   ]) {
     if (c.statements.length > 0) lines.push(`  ${name} statements: ${c.statements.join(' | ')}`);
   }
+  lines.push(
+    '',
+    `Session cache TTL under load (SESSION_CACHE_TTL=${ttl.ttlSec}s, ${ttl.sessions} sessions x ` +
+      `${ttl.clientsPerSession} concurrent clients, ${ttl.windowSec.toFixed(1)} s):`,
+    `  me                ${perRequest(ttl)}`,
+    `  reads per session per TTL  ${fixed(ttl.readsPerSessionPerTtl, 2)}   (at most 1: one re-read per expiry, ` +
+      `shared by the concurrent requests)`,
+  );
+  if (ttl.statements.length > 0) lines.push(`  statements: ${ttl.statements.join(' | ')}`);
   lines.push(
     '',
     `Access-token verify, in-process (${tv.algorithm}, tinybench): cold ${tv.cold.meanUs} us ` +

@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { createBenchDatabase, errorMessage } from './database.mjs';
+import { measureCacheTtlReads } from './cache-ttl.mjs';
 import { countQueries } from './query-count.mjs';
 import { evaluateTargets, formatReport, REPORT_VERSION, summarizeScenarios } from './report.mjs';
 import { BASELINE } from './scenarios.mjs';
@@ -82,6 +83,15 @@ async function main() {
       nodeArgs,
       track: servers,
     });
+    // What the cache TTL costs: reads per session per TTL under load, with a 1 s TTL (same database).
+    progress('counting session re-reads under load with SESSION_CACHE_TTL=1s');
+    const cacheTtl = await measureCacheTtlReads({
+      root: ROOT,
+      env: { ...secrets, ...countDb.env },
+      durationSec: settings.smoke ? 2 : 5,
+      nodeArgs,
+      track: servers,
+    });
     await cleanup();
 
     progress('timing access-token verification in-process');
@@ -110,11 +120,13 @@ async function main() {
       scenarios: scenarioSummary,
       refresh: throughput.refresh,
       queriesPerRequest: queries,
+      cacheTtlReads: cacheTtl,
       tokenVerify,
       targets: evaluateTargets(
         scenarioSummary,
         queries,
         throughput.refresh.sessionsLostBetweenRuns + throughput.refresh.starved,
+        cacheTtl,
       ),
     };
     writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);

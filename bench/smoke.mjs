@@ -72,6 +72,9 @@ function checkReport(report) {
       `queriesPerRequest.${transport}`,
     );
   }
+  for (const key of ['requests', 'queries', 'readsPerSessionPerTtl', 'maxExpected']) {
+    expect(isNumber(report?.cacheTtlReads?.[key]), `cacheTtlReads.${key}`);
+  }
   for (const mode of ['cold', 'cached']) {
     expect(isNumber(report?.tokenVerify?.[mode]?.meanUs), `tokenVerify.${mode}.meanUs`);
   }
@@ -79,6 +82,7 @@ function checkReport(report) {
     'bearerToAnonymousRatio',
     'cookieToAnonymousRatio',
     'queriesPerAuthenticatedRequest',
+    'sessionReadsUnderCacheTtl',
     'failures',
   ]) {
     expect(typeof report?.targets?.[name]?.met === 'boolean', `targets.${name}`);

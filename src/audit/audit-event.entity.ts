@@ -16,6 +16,9 @@ export enum AuditEventType {
   ROLES_CHANGED = 'ROLES_CHANGED',
   AUTHZ_DENIED = 'AUTHZ_DENIED',
   RATE_LIMITED = 'RATE_LIMITED',
+  USER_DISABLED = 'USER_DISABLED',
+  USER_ENABLED = 'USER_ENABLED',
+  USER_DELETED = 'USER_DELETED',
 }
 registerEnumType(AuditEventType, { name: 'AuditEventType' });
 

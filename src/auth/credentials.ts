@@ -10,11 +10,17 @@ export type CredentialCheck = (
   password: string,
 ) => Promise<{ user: User | null; knownUserId: string | null }>;
 
-export function createCredentialCheck(dummyHash: string): CredentialCheck {
+/** `verify` is injectable so a test can count verifications: one per attempt, known email or not. */
+export function createCredentialCheck(
+  dummyHash: string,
+  verify: (passwordHash: string, password: string) => Promise<boolean> = verifyPassword,
+): CredentialCheck {
   return async (em, email, password) => {
     const user = await em.findOne(User, { email: normalizeEmail(email) }, { populate: ['passwordHash'] });
     // An unknown email still pays for one argon2 verification, so timing does not reveal which accounts exist.
-    const ok = await verifyPassword(user?.passwordHash ?? dummyHash, password);
-    return { user: ok && user ? user : null, knownUserId: user?.id ?? null };
+    const ok = await verify(user?.passwordHash ?? dummyHash, password);
+    // A disabled account is refused only after the verification, with the same answer as a wrong password.
+    const usable = ok && user && !user.disabledAt ? user : null;
+    return { user: usable, knownUserId: user?.id ?? null };
   };
 }

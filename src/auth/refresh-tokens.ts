@@ -64,7 +64,9 @@ export class RefreshTokenService {
       const session = await tx.findOneOrFail(Session, row.session.id, { populate: ['user'] });
       const now = clock.now();
       if (session.transport !== Transport.BEARER) return { ok: false, reason: 'TOKEN_INVALID' } as const;
-      if (session.revokedAt) return { ok: false, reason: 'SESSION_REVOKED', session } as const;
+      // A disabled user's sessions are dead even where only `disabled_at` was set (by SQL).
+      if (session.revokedAt || session.user.getEntity().disabledAt)
+        return { ok: false, reason: 'SESSION_REVOKED', session } as const;
       if (session.idleExpiresAt <= now || session.absoluteExpiresAt <= now) {
         return { ok: false, reason: 'SESSION_EXPIRED', session } as const;
       }

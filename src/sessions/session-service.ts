@@ -19,6 +19,8 @@ export interface SessionServiceOptions {
   readonly logger: Logger;
   readonly idleTtlSec: number;
   readonly absoluteTtlSec: number;
+  /** SESSION_CACHE_TTL: the longest a cached session state is served without a database read. */
+  readonly cacheTtlSec: number;
 }
 
 /** Creates, checks, touches and revokes sessions; owns the per-instance session cache. */
@@ -28,7 +30,11 @@ export class SessionService {
   private readonly touching = new Set<string>();
 
   constructor(private readonly options: SessionServiceOptions) {
-    this.cache = new SessionCache({ load: (id) => this.load(id) });
+    this.cache = new SessionCache({
+      load: (id) => this.load(id),
+      clock: options.clock,
+      ttlMs: options.cacheTtlSec * 1000,
+    });
   }
 
   /** Starts a session for a user who has just proved their password. */
@@ -183,6 +189,9 @@ export class SessionService {
     const row = await this.options.orm.em.fork().findOne(Session, sessionId, { populate: ['user'] });
     if (!row) return null;
     const user = row.user.getEntity();
+    // A disabled user has no usable session, whoever disabled them and however (disableUser also revokes them
+    // all; an operator's `update users set disabled_at = now()` alone is enough too).
+    if (user.disabledAt) return null;
     return {
       sessionId: row.id,
       transport: row.transport,

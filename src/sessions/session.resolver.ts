@@ -13,7 +13,10 @@ import { Transport } from './transport.js';
 @Resolver(() => Session)
 export class SessionResolver {
   @Auth()
-  @Query(() => [Session], { description: "The caller's live sessions (devices), most recently used first." })
+  @Query(() => [Session], {
+    nullable: 'itemsAndList',
+    description: "The caller's live sessions (devices), most recently used first.",
+  })
   mySessions(@Ctx() ctx: GraphQLContext): Promise<Session[]> {
     return ctx.services.sessions.listLive(ctx.em, ctx.viewer!.userId);
   }
@@ -25,24 +28,30 @@ export class SessionResolver {
 
   @Auth()
   @Mutation(() => Boolean, {
+    nullable: true,
     description: "Revokes one of your sessions (ADMIN: anyone's); false if already ended.",
   })
   async revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     const viewer = ctx.viewer!;
     if (!isUuid(id)) throw badUserInput('No such session', 'id');
     const session = await ctx.em.findOne(Session, id);
-    if (!session) throw badUserInput('No such session', 'id');
-    const own = session.user.id === viewer.userId;
-    if (!own && !hasAnyRole(viewer.roles, [Role.ADMIN])) {
-      auditDenial(
-        { audit: ctx.services.audit, em: ctx.em.fork() },
-        viewer,
-        ctx.meta,
-        'Mutation.revokeSession',
-        'NOT_OWNER',
-      );
+    const admin = hasAnyRole(viewer.roles, [Role.ADMIN]);
+    if (!session && admin) throw badUserInput('No such session', 'id');
+    // To anyone else, an unknown id and another user's session get the same answer: it must not say which
+    // session ids exist. Only the real attempt on someone's session is audited.
+    if (!session || (session.user.id !== viewer.userId && !admin)) {
+      if (session) {
+        auditDenial(
+          { audit: ctx.services.audit, em: ctx.em.fork() },
+          viewer,
+          ctx.meta,
+          'Mutation.revokeSession',
+          'NOT_OWNER',
+        );
+      }
       throw forbidden(AuthReason.NOT_OWNER);
     }
+    const own = session.user.id === viewer.userId;
     const revoked = await ctx.services.sessions.revoke(
       ctx.em,
       id,
@@ -68,7 +77,7 @@ export class SessionResolver {
   }
 
   @Auth({ requires: [Role.ADMIN] })
-  @Mutation(() => Int, { description: 'Revokes every session of a user; returns how many.' })
+  @Mutation(() => Int, { nullable: true, description: 'Revokes every session of a user; returns how many.' })
   async revokeUserSessions(
     @Arg('userId', () => ID) userId: string,
     @Ctx() ctx: GraphQLContext,

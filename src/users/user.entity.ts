@@ -7,7 +7,7 @@ import { Role } from './role.js';
 @ObjectType('User')
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'id' | 'roles' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'id' | 'roles' | 'createdAt' | 'updatedAt' | 'disabledAt';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -33,4 +33,11 @@ export class User {
 
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  /**
+   * Set by an ADMIN (disableUser): a disabled user cannot log in, and their sessions are refused. Shown in the
+   * schema as `disabled` (UserResolver), since `me` answers from a session snapshot, not from this entity.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  disabledAt: Date | null = null;
 }

@@ -1,10 +1,12 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AuditEventType } from '../audit/audit-event.entity.js';
 import { Auth, Public } from '../authz/decorators.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { badUserInput } from '../graphql/errors.js';
 import type { UserSnapshot } from '../sessions/session-state.js';
 import { isUuid } from '../graphql/ids.js';
+import { wouldRemoveLastAdmin } from './last-admin.js';
+import { deleteUser, disableUser, enableUser, type LifecycleResult } from './user-lifecycle.js';
 import { normalizeRoles, Role } from './role.js';
 import { User } from './user.entity.js';
 
@@ -18,7 +20,7 @@ export class UserResolver {
   }
 
   @Auth({ requires: [Role.ADMIN] })
-  @Query(() => [User])
+  @Query(() => [User], { nullable: 'itemsAndList' })
   users(@Ctx() ctx: GraphQLContext): Promise<User[]> {
     return ctx.em.find(User, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
   }
@@ -30,7 +32,10 @@ export class UserResolver {
   }
 
   @Auth({ requires: [Role.ADMIN], fresh: 900 })
-  @Mutation(() => User, { description: "Replaces a user's roles; applies on their very next request." })
+  @Mutation(() => User, {
+    nullable: true,
+    description: "Replaces a user's roles; applies on their very next request.",
+  })
   async setUserRoles(
     @Arg('userId', () => ID) userId: string,
     @Arg('roles', () => [Role]) roles: Role[],
@@ -43,11 +48,9 @@ export class UserResolver {
     if (!user) throw badUserInput('No such user', 'userId');
     const before = [...user.roles];
     await services.sessions.invalidating(em, { kind: 'user', id: user.id }, async (tx) => {
-      // Never leave the system without an administrator.
-      if (before.includes(Role.ADMIN) && !next.includes(Role.ADMIN)) {
-        const others = await tx.count(User, { id: { $ne: user.id }, roles: { $contains: [Role.ADMIN] } });
-        if (others === 0) throw badUserInput('Cannot remove the last ADMIN', 'roles');
-      }
+      // Never leave the system without an administrator (serialized with every such change: last-admin.ts).
+      if (!next.includes(Role.ADMIN) && (await wouldRemoveLastAdmin(tx, user.id)))
+        throw badUserInput('Cannot remove the last ADMIN', 'roles');
       return tx.nativeUpdate(User, { id: user.id }, { roles: next, updatedAt: services.clock.now() });
     });
     user.roles = next;
@@ -63,4 +66,52 @@ export class UserResolver {
     );
     return user;
   }
+
+  /** `me` answers from the session snapshot: a live session's user is never disabled (their sessions are refused). */
+  @Auth({ requires: [Role.ADMIN], owner: 'id' })
+  @FieldResolver(() => Boolean, { description: 'Only the user themself or an ADMIN.' })
+  disabled(@Root() user: User | UserSnapshot): boolean {
+    return user instanceof User && user.disabledAt !== null;
+  }
+
+  @Auth({ requires: [Role.ADMIN], fresh: 900 })
+  @Mutation(() => User, {
+    nullable: true,
+    description:
+      'Disables a user: no login, and every one of their sessions ends at once. Not the last ADMIN.',
+  })
+  async disableUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<User> {
+    return lifecycleAnswer(await disableUser(ctx.services, ctx.em, checkedId(userId), actorOf(ctx)));
+  }
+
+  @Auth({ requires: [Role.ADMIN], fresh: 900 })
+  @Mutation(() => User, { nullable: true, description: 'Lets a disabled user log in again.' })
+  async enableUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<User> {
+    return lifecycleAnswer(await enableUser(ctx.services, ctx.em, checkedId(userId), actorOf(ctx)));
+  }
+
+  @Auth({ requires: [Role.ADMIN], fresh: 900 })
+  @Mutation(() => Boolean, {
+    nullable: true,
+    description: 'Deletes a user and their sessions, on every instance at once. Not the last ADMIN.',
+  })
+  async deleteUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return lifecycleAnswer(await deleteUser(ctx.services, ctx.em, checkedId(userId), actorOf(ctx)));
+  }
+}
+
+function checkedId(userId: string): string {
+  if (!isUuid(userId)) throw badUserInput('No such user', 'userId');
+  return userId;
+}
+
+function actorOf(ctx: GraphQLContext) {
+  return { userId: ctx.viewer!.userId, sessionId: ctx.viewer!.sessionId, meta: ctx.meta };
+}
+
+function lifecycleAnswer<T>(result: LifecycleResult<T>): T {
+  if (result.ok) return result.value;
+  throw result.reason === 'LAST_ADMIN'
+    ? badUserInput('Cannot disable or delete the last ADMIN', 'userId')
+    : badUserInput('No such user', 'userId');
 }

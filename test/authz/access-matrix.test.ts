@@ -292,6 +292,46 @@ const rows: Row[] = [
     },
   },
   {
+    title: 'Mutation.disableUser (of a new user)',
+    covers: ['Mutation.disableUser', 'User.disabled'],
+    query: 'mutation($id: ID!) { disableUser(userId: $id) { id disabled } }',
+    prepare: async () => ({ id: (await createPrincipal(server.url, db)).userId }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data, { vars }) => expect(data).toEqual({ disableUser: { id: vars.id, disabled: true } }),
+    },
+  },
+  {
+    title: 'Mutation.enableUser (of a disabled user)',
+    covers: ['Mutation.enableUser', 'User.disabled'],
+    query: 'mutation($id: ID!) { enableUser(userId: $id) { id disabled } }',
+    prepare: async () => {
+      const { userId } = await createPrincipal(server.url, db);
+      await sql(db, 'update users set disabled_at = now() where id = $1', [userId]);
+      return { id: userId };
+    },
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data, { vars }) => expect(data).toEqual({ enableUser: { id: vars.id, disabled: false } }),
+    },
+  },
+  {
+    title: 'Mutation.deleteUser (of a new user)',
+    covers: ['Mutation.deleteUser'],
+    query: 'mutation($id: ID!) { deleteUser(userId: $id) }',
+    prepare: async () => ({ id: (await createPrincipal(server.url, db)).userId }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data) => expect(data).toEqual({ deleteUser: true }),
+    },
+  },
+  {
     title: 'Mutation.register (public; User.email and Session of the new account)',
     covers: ['Mutation.register', 'User.email', 'Session.id', 'Session.transport', 'Session.current'],
     query: `mutation($email: String!, $p: String!) {
