@@ -1,5 +1,7 @@
+import { GraphQLError } from 'graphql';
 import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { GraphQLContext } from '../graphql/context.js';
+import { ErrorCode } from '../graphql/errors.js';
 import type { Session } from '../sessions/session.entity.js';
 import { Transport } from '../sessions/transport.js';
 import type { User } from '../users/user.entity.js';
@@ -7,16 +9,29 @@ import type { AuthPayload } from './auth-payload.js';
 import { viewerOf } from './viewer.js';
 
 /**
- * Opens a session for a user who has just proved their password (register or login), on either transport, and
- * makes the rest of this response speak for it.
+ * Refuses, with BAD_REQUEST, a request on which a session of `transport` cannot be started. Register and login call
+ * it first, before the password check, the user, the Session row, the audit row or any counter: a session that
+ * cannot reach the client must not be left behind (or audited as a success).
+ */
+export function assertCanStartSession(ctx: GraphQLContext, transport: Transport): void {
+  if (transport !== Transport.COOKIE) return;
+  const refusal = ctx.services.cookies.refusal(ctx.req);
+  if (refusal) throw new GraphQLError(refusal.message, { extensions: { code: ErrorCode.BAD_REQUEST } });
+}
+
+/**
+ * Opens a session for a user who has just proved their password (register, login, or a password change, which
+ * renews the caller's session), on either transport, and makes the rest of this response speak for it.
  */
 export async function startSession(
   ctx: GraphQLContext,
   user: User,
   transport: Transport,
-  event: AuditEventType.REGISTERED | AuditEventType.LOGIN_SUCCEEDED,
+  event: AuditEventType.REGISTERED | AuditEventType.LOGIN_SUCCEEDED | AuditEventType.PASSWORD_CHANGED,
+  details: Record<string, unknown> = {},
 ): Promise<AuthPayload> {
   const { meta, services } = ctx;
+  assertCanStartSession(ctx, transport); // the callers asked already; this keeps a new caller from forgetting
   const { session, refreshToken } = await ctx.em.transactional(async (tx) => {
     const created = await services.sessions.create(tx, {
       user,
@@ -26,7 +41,7 @@ export async function startSession(
     });
     await services.audit.record(
       tx,
-      { type: event, userId: user.id, sessionId: created.id, details: { transport } },
+      { type: event, userId: user.id, sessionId: created.id, details: { transport, ...details } },
       meta,
     );
     const token = transport === Transport.BEARER ? await services.refreshTokens.issue(tx, created) : null;

@@ -3,6 +3,8 @@ import { sign, unsign } from 'cookie-signature';
 
 export interface SessionCookieCodec {
   readonly name: string;
+  /** The cookie is `Secure`: a browser keeps it only over HTTPS, and express-session will not set it otherwise. */
+  readonly secure: boolean;
   /** The raw (still signed) value of the session cookie in a Cookie header, if there is one. */
   find(cookieHeader: string | undefined): string | undefined;
   /** The session id inside a raw value, or null when no secret of ours signed it (forged, mangled, retired). */
@@ -26,6 +28,7 @@ export function createSessionCookieCodec(
   const { maxAge: _maxAge, expires: _expires, ...attributes } = options;
   return {
     name,
+    secure: options.secure === true,
     find(header) {
       if (!header) return undefined;
       for (const part of header.split(';')) {

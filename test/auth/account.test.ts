@@ -1,4 +1,7 @@
-import { CookieJar, errorCode, errorReason, gql } from '../support/client.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import type { Em } from '../../src/db/types.js';
+import { createUser } from '../../src/users/user-service.js';
+import { CookieJar, errorCode, errorReason, gql, type GqlResponse } from '../support/client.js';
 import { sql } from '../support/database.js';
 import { startServer, useTestServer } from '../support/server.js';
 import { loginBearer, loginCookie, PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
@@ -51,6 +54,83 @@ describe('register', () => {
     const { email } = await registerBearer(t.server.url);
     const res = await gql(t.server.url, REGISTER, { e: email.toUpperCase(), p: PASSWORD });
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('register does not tell which emails have an account', () => {
+  const counts = async () =>
+    (
+      await sql<{ users: string; sessions: string; audit: string }>(
+        t.db,
+        'select (select count(*) from users) as users, (select count(*) from sessions) as sessions, (select count(*) from audit_events) as audit',
+      )
+    )[0];
+  /** What a client sees of a refusal: message and extensions (not the per-request path, nor a dev stack trace). */
+  const refusal = (res: GqlResponse<unknown>) => {
+    const { message, extensions } = res.body.errors![0]!;
+    const { stacktrace: _stacktrace, ...rest } = extensions ?? {};
+    return { message, extensions: rest };
+  };
+
+  it('answers a taken email without naming the email field or saying that an account exists', async () => {
+    const { email } = await registerBearer(t.server.url);
+    const before = await counts();
+    const res = await gql(t.server.url, REGISTER, { e: email, p: 'another long passphrase' });
+    expect(res.body.data).toBeNull();
+    expect(refusal(res)).toEqual({ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(res.body.errors![0]!.message).not.toMatch(/exist|already|taken|account|email/i);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a taken email pays the same one argon2 hash as a new one', async () => {
+    const hashed: string[] = [];
+    const countingHash = (password: string) => {
+      hashed.push(password);
+      return hashPassword(password);
+    };
+    const em = () => t.server.app.db.orm.em.fork() as Em;
+    const email = uniqueEmail();
+    const fresh = await createUser(em(), t.server.clock, { email, password: PASSWORD }, countingHash);
+    expect(fresh.ok).toBe(true);
+    expect(hashed).toEqual([PASSWORD]);
+    const taken = await createUser(em(), t.server.clock, { email, password: PASSWORD }, countingHash);
+    expect(taken).toEqual({ ok: false, reason: 'TAKEN' });
+    expect(hashed).toEqual([PASSWORD, PASSWORD]);
+  });
+
+  it('a registration that loses the race for an email (unique violation) is answered as taken, after its hash', async () => {
+    // Both registrations hash, then both find the email free, then both insert: the unique constraint decides.
+    let arrived = 0;
+    let releaseAll!: () => void;
+    const allArrived = new Promise<void>((resolve) => (releaseAll = resolve));
+    const barrierHash = async () => {
+      if (++arrived === 2) releaseAll();
+      await allArrived;
+      return '$argon2id$v=19$m=19456,t=2,p=1$not-a-real-hash';
+    };
+    const email = uniqueEmail('race');
+    const register = () =>
+      createUser(
+        t.server.app.db.orm.em.fork() as Em,
+        t.server.clock,
+        { email, password: PASSWORD },
+        barrierHash,
+      );
+    const results = await Promise.all([register(), register()]);
+    expect(arrived).toBe(2);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'TAKEN' }]);
+  });
+
+  it('concurrent registrations of one new email: one wins, every other gets the taken-email answer', async () => {
+    const email = uniqueEmail('burst');
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => gql(t.server.url, REGISTER, { e: email, p: PASSWORD })),
+    );
+    expect(answers.filter((a) => a.body.data?.register)).toHaveLength(1);
+    const taken = refusal(await gql(t.server.url, REGISTER, { e: email, p: PASSWORD }));
+    expect(taken.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    for (const lost of answers.filter((a) => !a.body.data?.register)) expect(refusal(lost)).toEqual(taken);
   });
 });
 
