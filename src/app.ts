@@ -20,11 +20,14 @@ import { createDummyHash } from './auth/passwords.js';
 import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
 import { createRateLimits, type RateLimitStore } from './auth/rate-limits.js';
+import { createDeviceCookie } from './auth/device-cookie.js';
+import { createDeviceTokens } from './auth/device-tokens.js';
 import { resolveSecrets } from './auth/secrets.js';
 import { auditDenial } from './authz/audit-denial.js';
 import { enforceAuthorization } from './authz/enforce.js';
 import type { GraphQLContext, Services } from './graphql/context.js';
 import { createApolloServer } from './graphql/apollo-server.js';
+import { responseExtensionsPlugin } from './graphql/response-extensions.js';
 import { buildDeclaredSchema } from './graphql/schema.js';
 import { corsMiddleware, originAllowed } from './http/cors.js';
 import { httpErrorHandler } from './http/errors.js';
@@ -80,6 +83,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       logger,
       idleTtlSec: config.session.idleTtlSec,
       absoluteTtlSec: config.session.absoluteTtlSec,
+      cacheTtlSec: config.session.cacheTtlSec,
     });
     const listener = createInvalidationListener(
       db.target,
@@ -149,6 +153,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       cookies,
       audit,
       rateLimits: createRateLimits(config.rateLimit, rateLimitStore),
+      deviceTokens: createDeviceTokens({ secrets: secrets.sessionSecrets, clock }),
+      deviceCookie: createDeviceCookie({
+        production: config.production,
+        sameSite: config.session.cookieSameSite,
+      }),
     };
 
     if (config.admin) {
@@ -168,6 +177,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const httpServer = createServer(app);
     const landingPage = config.graphql.introspection;
     const apollo = createApolloServer({ schema, httpServer, config, logger });
+    apollo.addPlugin(responseExtensionsPlugin());
     await apollo.start();
     cleanup.unshift(() => apollo.stop());
 

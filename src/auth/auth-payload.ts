@@ -4,10 +4,11 @@ import { User } from '../users/user.entity.js';
 
 @ObjectType('AuthPayload', { description: 'The result of register, login and refresh.' })
 export class AuthPayload {
-  @Field(() => User)
+  // Nullable like every User and Session in the schema (DESIGN §3 v2): a denied field inside nulls that object only.
+  @Field(() => User, { nullable: true })
   user!: User;
 
-  @Field(() => Session)
+  @Field(() => Session, { nullable: true })
   session!: Session;
 
   @Field(() => String, { nullable: true, description: 'BEARER only; null for COOKIE.' })
@@ -21,4 +22,13 @@ export class AuthPayload {
 
   @Field(() => Date, { nullable: true })
   refreshTokenExpiresAt!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'BEARER login only: proof that this client logged in before, to send back as login(deviceToken:). ' +
+      'Browsers get it as an httpOnly cookie instead. It only exempts this client from the account lock-out ' +
+      'that failures of unknown clients cause.',
+  })
+  deviceToken?: string | null;
 }

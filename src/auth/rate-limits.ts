@@ -7,6 +7,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
+import { normalizeEmail } from '../users/email.js';
 
 /** A limit was hit: answer 429 with Retry-After. `limit` names which one (for the audit trail, never a secret). */
 export class RateLimited extends Error {
@@ -19,14 +20,35 @@ export class RateLimited extends Error {
   }
 }
 
+/**
+ * One password check, already counted as a failure when it was reserved. Exactly one of the two is called once
+ * the password has been checked (login, changePassword, and any later second step such as completeLogin).
+ */
+export interface LoginAttempt {
+  /** The password was right: the reserved failure is refunded and the consecutive count starts again. */
+  succeeded(): Promise<void>;
+  /** The password was wrong: nothing left to count (the failure was counted up front). */
+  failed(): Promise<void>;
+}
+
+export interface LoginAttemptInput {
+  readonly email: string;
+  readonly ip: string;
+  /**
+   * The id of a valid device token bound to this account (see device-tokens.ts), or null for an unknown client.
+   * A known device is exempt from the account lock-outs that unknown clients trigger, and has a budget of its own.
+   */
+  readonly device?: string | null;
+}
+
 /** The brute-force limits of login, register and refresh (OWASP Authentication cheat sheet). */
 export interface RateLimits {
-  /** Before checking a password: counts the attempt per IP, refuses while the account is locked. */
-  beforeLogin(email: string, ip: string): Promise<void>;
-  /** After a wrong password: counts a failure; past the threshold, locks account+IP for an exponentially growing time. */
-  loginFailed(email: string, ip: string): Promise<void>;
-  /** After a right password: the consecutive-failure count starts again. */
-  loginSucceeded(email: string, ip: string): Promise<void>;
+  /**
+   * Reserves a password check before it runs: counts it per IP and as a failure of every counter that applies,
+   * atomically, refusing (RateLimited) when a limit is already reached. Concurrent attempts therefore cannot all be
+   * evaluated: at most the limit of them get through, however many arrive at once.
+   */
+  reserveLoginAttempt(input: LoginAttemptInput): Promise<LoginAttempt>;
   beforeRegister(ip: string): Promise<void>;
   beforeRefresh(sessionId: string): Promise<void>;
 }
@@ -62,6 +84,7 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
   const failures = make('login-fail', limits.loginFailuresPerAccount, MAX_LOCKOUT_SEC);
   const lockouts = make('login-lockouts', 1_000_000, MAX_LOCKOUT_SEC);
   const accountFailures = make('login-account-fail', limits.accountFailures, limits.accountFailuresWindowSec);
+  const deviceFailures = make('login-device-fail', limits.deviceFailures, MAX_LOCKOUT_SEC);
   const registerPerIp = make('register-ip', limits.registerPerIp, limits.registerPerIpWindowSec);
   const refreshPerSession = make(
     'refresh-session',
@@ -69,8 +92,9 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
     limits.refreshPerSessionWindowSec,
   );
 
-  const account = (email: string) =>
-    createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 40);
+  // The same normalisation as the account lookup, so spellings of one account share its counters.
+  const hashed = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 40);
+  const account = (email: string) => hashed(normalizeEmail(email));
   const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
   /** Consumes a point, converting a rejection into RateLimited (and letting real errors through). */
@@ -82,40 +106,88 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
       throw rejection;
     }
   };
-  const refuseIfOver = async (
-    limiter: RateLimiterAbstract,
+
+  /**
+   * Counts a failure up front on a consecutive-failure counter (one atomic increment in the store). The attempt
+   * that reaches `max` locks the key at once, before its own password is checked, so concurrent attempts see the
+   * lock-out (and its Retry-After) instead of a count; a success then undoes it. Over the limit: `refused`, with the
+   * counter's remaining time (the lock-out's, except for an attempt that lands between the increment and the block
+   * of the one that reaches `max`: that one is told the longer counter window).
+   */
+  const reserveConsecutive = async (
+    counter: RateLimiterAbstract,
     key: string,
-    points: number,
-    limit: RateLimited['limit'],
-  ) => {
-    const res = await limiter.get(key);
-    if (res && res.consumedPoints >= points) throw new RateLimited(limit, retryAfter(res));
+    max: number,
+    lockoutSec: () => Promise<number>,
+  ): Promise<{ refused: RateLimiterRes } | { refused: null; locked: boolean }> => {
+    const res = await counter.penalty(key);
+    if (res.consumedPoints > max) return { refused: res };
+    if (res.consumedPoints < max) return { refused: null, locked: false };
+    await counter.block(key, await lockoutSec());
+    return { refused: null, locked: true };
+  };
+
+  /** Each lock-out of an account+IP doubles the next: 1 min, 2 min, 4 min, … (capped at a day). */
+  const nextLockout = (key: string) => async () => {
+    const n = (await lockouts.penalty(key)).consumedPoints;
+    return Math.min(MAX_LOCKOUT_SEC, limits.loginLockoutBaseSec * 2 ** (n - 1));
+  };
+
+  /** Reserves on a known device's own counter; null when it has used up its failures (then it is not trusted). */
+  const reserveAsDevice = async (device: string): Promise<LoginAttempt | null> => {
+    const key = hashed(device);
+    const reserved = await reserveConsecutive(
+      deviceFailures,
+      key,
+      limits.deviceFailures,
+      async () => limits.deviceLockoutSec,
+    );
+    if (reserved.refused) return null;
+    return {
+      succeeded: async () => {
+        await deviceFailures.delete(key);
+      },
+      failed: async () => {},
+    };
+  };
+
+  /** Reserves on the account+IP and per-account counters that every unknown client shares. */
+  const reserveAsUnknown = async (email: string, ip: string): Promise<LoginAttempt> => {
+    const accountKey = account(email);
+    const pairKey = `${accountKey}|${ip}`;
+    // The per-account window first: a refusal there leaves nothing to undo (counting past the limit does not
+    // lengthen the window, which expires when it would have).
+    const perAccount = await accountFailures.penalty(accountKey);
+    if (perAccount.consumedPoints > limits.accountFailures) {
+      throw new RateLimited('login-account', retryAfter(perAccount));
+    }
+    const pair = await reserveConsecutive(
+      failures,
+      pairKey,
+      limits.loginFailuresPerAccount,
+      nextLockout(pairKey),
+    );
+    if (pair.refused) {
+      // Refused unchecked: not a failure of the account either.
+      await accountFailures.reward(accountKey);
+      throw new RateLimited('login-account-ip', retryAfter(pair.refused));
+    }
+    return {
+      succeeded: async () => {
+        await accountFailures.reward(accountKey);
+        await failures.delete(pairKey);
+        // The lock-out this attempt set in advance did not happen: it must not double the next one.
+        if (pair.locked) await lockouts.reward(pairKey);
+      },
+      failed: async () => {},
+    };
   };
 
   return {
-    async beforeLogin(email, ip) {
+    async reserveLoginAttempt({ email, ip, device }) {
       await consume(loginPerIp, ip, 'login-ip');
-      await refuseIfOver(
-        failures,
-        `${account(email)}|${ip}`,
-        limits.loginFailuresPerAccount,
-        'login-account-ip',
-      );
-      await refuseIfOver(accountFailures, account(email), limits.accountFailures, 'login-account');
-    },
-    async loginFailed(email, ip) {
-      const key = `${account(email)}|${ip}`;
-      await accountFailures.penalty(account(email));
-      const res = await failures.penalty(key);
-      if (res.consumedPoints >= limits.loginFailuresPerAccount) {
-        // Each lock-out of this account+IP doubles the next: 1 min, 2 min, 4 min, … (capped at a day).
-        const n = (await lockouts.penalty(key)).consumedPoints;
-        const seconds = Math.min(MAX_LOCKOUT_SEC, limits.loginLockoutBaseSec * 2 ** (n - 1));
-        await failures.block(key, seconds);
-      }
-    },
-    async loginSucceeded(email, ip) {
-      await failures.delete(`${account(email)}|${ip}`);
+      const asDevice = device ? await reserveAsDevice(device) : null;
+      return asDevice ?? reserveAsUnknown(email, ip);
     },
     async beforeRegister(ip) {
       await consume(registerPerIp, ip, 'register-ip');

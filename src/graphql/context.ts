@@ -5,6 +5,8 @@ import type { Em } from '../db/types.js';
 import type { Logger } from '../logger.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { CredentialCheck } from '../auth/credentials.js';
+import type { DeviceCookie } from '../auth/device-cookie.js';
+import type { DeviceTokens } from '../auth/device-tokens.js';
 import type { RateLimits } from '../auth/rate-limits.js';
 import type { RefreshTokenService } from '../auth/refresh-tokens.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -24,6 +26,8 @@ export interface Services {
   readonly cookies: CookieSessions;
   readonly audit: AuditLog;
   readonly rateLimits: RateLimits;
+  readonly deviceTokens: DeviceTokens;
+  readonly deviceCookie: DeviceCookie;
 }
 
 /** Per request: one EntityManager fork, the caller, and the request itself. */
@@ -35,4 +39,9 @@ export interface GraphQLContext {
   readonly req: Request;
   readonly res: Response;
   readonly services: Services;
+  /**
+   * Members a resolver adds to this response's top-level `extensions` (changePassword hands a bearer caller its
+   * renewed token pair there, its result being a Boolean). Copied by response-extensions.ts.
+   */
+  extensions?: Record<string, unknown>;
 }
