@@ -11,7 +11,7 @@ const MAX_LIMIT = 200;
 @Resolver(() => AuditEvent)
 export class AuditResolver {
   @Auth({ requires: [Role.ADMIN] })
-  @Query(() => [AuditEvent], { description: 'Security events, newest first (at most 200).' })
+  @Query(() => [AuditEvent], { nullable: true, description: 'Security events, newest first (at most 200).' })
   auditEvents(
     @Arg('userId', () => ID, { nullable: true }) userId: string | undefined,
     @Arg('limit', () => Int, { nullable: true, defaultValue: 50 }) limit: number,

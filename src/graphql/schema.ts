@@ -3,6 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
+import { assertDenialsContained } from '../authz/contained-denials.js';
 import { assertDefaultDeny } from '../authz/default-deny.js';
 import { withAuthDirectives } from '../authz/directives.js';
 import { SessionResolver } from '../sessions/session.resolver.js';
@@ -12,7 +13,8 @@ export const resolvers = [UserResolver, AuthResolver, SessionResolver, AuditReso
 
 /**
  * The schema as declared: types, resolvers and the `@auth`/`@public` directives on their fields, checked for
- * default deny. This is what `schema.graphql` prints; `enforceAuthorization` turns the directives into checks.
+ * default deny and for denials that stay inside their object. This is what `schema.graphql` prints;
+ * `enforceAuthorization` turns the directives into checks.
  */
 export async function buildDeclaredSchema(
   extraResolvers: readonly (new () => object)[] = [],
@@ -24,5 +26,6 @@ export async function buildDeclaredSchema(
   });
   const schema = withAuthDirectives(built);
   assertDefaultDeny(schema);
+  assertDenialsContained(schema);
   return schema;
 }

@@ -61,7 +61,7 @@ async function expectNotFresh(call: () => Promise<Awaited<ReturnType<typeof gql>
       extensions: expect.objectContaining({ code: 'REAUTHENTICATION_REQUIRED', maxAge: 900 }),
     },
   ]);
-  expect(res.body.data).toBeNull();
+  expect(res.body.data).toEqual({ setUserRoles: null });
   expect(await targetRoles()).toEqual(rolesBefore);
   expect(await rolesChangedRows()).toBe(eventsBefore);
 }

@@ -77,13 +77,13 @@ function bobsSession(): Session {
 @Resolver()
 class ProbeResolver {
   @Auth({ via: [Transport.COOKIE] })
-  @Query(() => String)
+  @Query(() => String, { nullable: true })
   cookieOnly(): string {
     return 'cookie';
   }
 
   @Auth({ requires: [Role.ADMIN], via: [Transport.BEARER] })
-  @Query(() => String)
+  @Query(() => String, { nullable: true })
   bearerAdmin(): string {
     return 'bearer admin';
   }
@@ -95,19 +95,22 @@ class ProbeResolver {
   }
 
   @Public()
-  @Query(() => [Session], { description: 'A leak on purpose: another user’s sessions, to anyone.' })
+  @Query(() => [Session], {
+    nullable: 'items',
+    description: 'A leak on purpose: another user’s sessions, to anyone.',
+  })
   someoneElsesSessions(): Session[] {
     return [bobsSession()];
   }
 
   @Public()
-  @Query(() => Vault)
+  @Query(() => Vault, { nullable: true })
   vault(): Vault {
     return { secret: 's3cret', label: 'the vault', freshSecret: 'fresh s3cret' };
   }
 
   @Auth()
-  @Query(() => ID)
+  @Query(() => ID, { nullable: true })
   whoAmI(@Ctx() ctx: AuthzContext): string {
     return ctx.viewer!.userId;
   }
@@ -251,11 +254,12 @@ describe('enforcement on a schema with test-only fields (graphql execute, hand-m
       const nullable = await run('{ someoneElsesSessions { ip userAgent } }', alice);
       expectDeniedAt(nullable, NOT_OWNER, ['someoneElsesSessions.0.ip', 'someoneElsesSessions.0.userAgent']);
       expect(nullable.data).toEqual({ someoneElsesSessions: [{ ip: null, userAgent: null }] });
-      // A non-null field that fails nulls the whole item, and graphql stops at the first: one query each.
+      // A non-null field that fails nulls the whole item (the list's items are nullable: that item only), and
+      // graphql stops at the first: one query each.
       for (const field of ['id', 'transport', 'createdAt', 'lastSeenAt', 'expiresAt', 'current']) {
         const result = await run(`{ someoneElsesSessions { ${field} } }`, alice);
         expectDeniedAt(result, NOT_OWNER, [`someoneElsesSessions.0.${field}`]);
-        expect(result.data).toBeNull();
+        expect(result.data).toEqual({ someoneElsesSessions: [null] });
       }
     });
 
