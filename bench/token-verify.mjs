@@ -32,7 +32,7 @@ export async function benchTokenVerify(options) {
   const { token } = await cold.issue({
     userId: randomUUID(),
     sessionId: randomUUID(),
-    roles: [/** @type {import('../src/users/role.js').Role} */ ('USER')],
+    roles: [/** @type {import('../src/authz/role.js').Role} */ ('USER')],
   });
 
   /** @param {import('../src/auth/access-tokens.js').AccessTokens} tokens */

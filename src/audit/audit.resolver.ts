@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { Auth } from '../authz/decorators.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { badUserInput } from '../graphql/errors.js';
-import { Role } from '../users/role.js';
+import { Role } from '../authz/role.js';
 import { isUuid } from '../graphql/ids.js';
 import { AuditEvent } from './audit-event.entity.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
-import type { Role } from '../users/role.js';
+import type { Role } from '../authz/role.js';
 import type { KeySet } from './key-set.js';
 import { isStrictCompactJws, toLowS } from './strict-jws.js';
 

@@ -4,10 +4,10 @@ import { hashCookieId } from '../sessions/cookie-store.js';
 import type { Clock } from '../clock.js';
 import type { SessionCookieCodec } from '../sessions/session-cookie.js';
 import type { SessionService } from '../sessions/session-service.js';
-import { Transport } from '../sessions/transport.js';
+import { Transport } from '../authz/transport.js';
 import { rejectBearer } from '../http/bearer-errors.js';
 import type { AccessTokens } from './access-tokens.js';
-import { viewerOf, type Viewer } from './viewer.js';
+import { viewerOf, type Viewer } from '../authz/viewer.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,7 +1,7 @@
 import type { Em } from '../db/types.js';
 import { normalizeEmail } from '../users/email.js';
 import { User } from '../users/user.entity.js';
-import { verifyPassword } from './passwords.js';
+import { verifyPassword } from '../users/passwords.js';
 
 /** Checks an email and password: the user, or null. Both kinds of failure take the same time. */
 export type CredentialCheck = (

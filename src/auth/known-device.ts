@@ -1,5 +1,5 @@
 import type { GraphQLContext } from '../graphql/context.js';
-import { Transport } from '../sessions/transport.js';
+import { Transport } from '../authz/transport.js';
 
 /**
  * The device id of a client that proves it logged in to `email`'s account before (the `deviceToken` argument of

@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import { Session } from '../sessions/session.entity.js';
-import { Transport } from '../sessions/transport.js';
+import { Transport } from '../authz/transport.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import type { RefreshTokenCodec } from './refresh-token-codec.js';
 

@@ -3,10 +3,10 @@ import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { ErrorCode } from '../graphql/errors.js';
 import type { Session } from '../sessions/session.entity.js';
-import { Transport } from '../sessions/transport.js';
+import { Transport } from '../authz/transport.js';
 import type { User } from '../users/user.entity.js';
 import type { AuthPayload } from './auth-payload.js';
-import { viewerOf } from './viewer.js';
+import { viewerOf } from '../authz/viewer.js';
 
 /**
  * Refuses, with BAD_REQUEST, a request on which a session of `transport` cannot be started. Register and login call

@@ -1,5 +1,5 @@
-import type { Viewer } from '../auth/viewer.js';
-import { hasAnyRole } from '../users/role.js';
+import type { Viewer } from './viewer.js';
+import { hasAnyRole } from './role.js';
 import type { AuthPolicy } from './policy.js';
 
 /** Why a policy refused a caller. */

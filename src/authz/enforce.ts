@@ -6,9 +6,9 @@ import {
 } from 'graphql';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { Clock } from '../clock.js';
-import type { Viewer } from '../auth/viewer.js';
-import type { Role } from '../users/role.js';
-import type { Transport } from '../sessions/transport.js';
+import type { Viewer } from './viewer.js';
+import type { Role } from './role.js';
+import type { Transport } from './transport.js';
 import type { AuthPolicy } from './policy.js';
 import { decide, type Denial } from './decide.js';
 import { denialError } from './denial-error.js';

@@ -1,5 +1,5 @@
-import type { Role } from '../users/role.js';
-import type { Transport } from '../sessions/transport.js';
+import type { Role } from './role.js';
+import type { Transport } from './transport.js';
 
 /** What `@auth` says about a field or a type. */
 export interface AuthPolicy {

@@ -1,12 +1,9 @@
-import 'reflect-metadata';
 import { getDirective } from '@graphql-tools/utils';
 import { isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { buildDeclaredSchema } from '../graphql/schema.js';
-import type { Transport } from '../sessions/transport.js';
-import type { Role } from '../users/role.js';
+import type { Transport } from './transport.js';
+import type { Role } from './role.js';
 import { readPolicies } from './enforce.js';
 import type { AuthPolicy } from './policy.js';
-import { runCli } from '../cli.js';
 
 /** Who one `@auth` lets through, in words. */
 export type Who = 'any user' | 'roles' | 'roles or owner' | 'owner only';
@@ -125,18 +122,3 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
     'Several lines for one field: all must hold. "inherits parent": whoever may reach the object may read it.';
   return [...lines.map((l) => (l === null ? '' : render(l))), '', summary, ''].join('\n');
 }
-
-async function cli(args: readonly string[]): Promise<number> {
-  const unknown = args.filter((a) => a !== '--json');
-  if (unknown.length > 0) {
-    console.error(`unknown argument ${unknown[0]}; usage: authz:report [--json]`);
-    return 2;
-  }
-  const report = accessReport(await buildDeclaredSchema());
-  process.stdout.write(
-    args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatAccessTable(report),
-  );
-  return 0;
-}
-
-if (require.main === module) runCli(cli);

@@ -9,7 +9,7 @@ import type { DeviceCookie } from '../auth/device-cookie.js';
 import type { DeviceTokens } from '../auth/device-tokens.js';
 import type { RateLimits } from '../auth/rate-limits.js';
 import type { RefreshTokenService } from '../auth/refresh-tokens.js';
-import type { Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../authz/viewer.js';
 import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
 import type { CookieSessions } from '../sessions/cookie-sessions.js';
 import type { SessionService } from '../sessions/session-service.js';

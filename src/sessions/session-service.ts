@@ -8,7 +8,7 @@ import { InvalidationEchoes } from './invalidation-echo.js';
 import { RevokeReason, Session } from './session.entity.js';
 import { SessionCache } from './session-cache.js';
 import { checkSession, type SessionCheck, type SessionState } from './session-state.js';
-import type { Transport } from './transport.js';
+import type { Transport } from '../authz/transport.js';
 
 /** Last-seen (and so the rolling idle expiry) is written at most this often per session. */
 const TOUCH_INTERVAL_MS = 60_000;

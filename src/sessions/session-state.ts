@@ -1,5 +1,5 @@
-import type { Role } from '../users/role.js';
-import type { Transport } from './transport.js';
+import type { Role } from '../authz/role.js';
+import type { Transport } from '../authz/transport.js';
 
 /** What the hot path needs to know about a session and its user, cached per instance. */
 export interface SessionState {

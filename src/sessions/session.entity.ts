@@ -11,9 +11,9 @@ import {
 } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Auth } from '../authz/decorators.js';
-import { Role } from '../users/role.js';
+import { Role } from '../authz/role.js';
 import { User } from '../users/user.entity.js';
-import { Transport } from './transport.js';
+import { Transport } from '../authz/transport.js';
 
 /** Why a session ended early; kept for the user's device list and the audit trail. */
 export enum RevokeReason {

@@ -1,14 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AuditEventType } from '../audit/audit-event.entity.js';
-import { auditDenial } from '../authz/audit-denial.js';
+import { auditDenial } from '../audit/audit-denial.js';
 import { Auth } from '../authz/decorators.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { AuthReason, badUserInput, forbidden } from '../graphql/errors.js';
 import { isUuid } from '../graphql/ids.js';
-import { hasAnyRole, Role } from '../users/role.js';
+import { hasAnyRole, Role } from '../authz/role.js';
 import { User } from '../users/user.entity.js';
 import { RevokeReason, Session } from './session.entity.js';
-import { Transport } from './transport.js';
+import { Transport } from '../authz/transport.js';
 
 @Resolver(() => Session)
 export class SessionResolver {

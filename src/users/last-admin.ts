@@ -1,5 +1,5 @@
 import type { Em } from '../db/types.js';
-import { Role } from './role.js';
+import { Role } from '../authz/role.js';
 import { User } from './user.entity.js';
 
 /**

@@ -1,9 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
-import { hashPassword, passwordProblem } from '../auth/passwords.js';
+import { hashPassword, passwordProblem } from './passwords.js';
 import { emailProblem, normalizeEmail } from './email.js';
-import { normalizeRoles, Role } from './role.js';
+import { normalizeRoles, Role } from '../authz/role.js';
 import { User } from './user.entity.js';
 
 /** Turns a password into its stored hash; an argument so tests can count the calls (the timing invariant). */

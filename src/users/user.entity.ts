@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArrayType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Auth } from '../authz/decorators.js';
-import { Role } from './role.js';
+import { Role } from '../authz/role.js';
 
 @ObjectType('User')
 @Entity({ tableName: 'users' })

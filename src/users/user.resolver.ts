@@ -7,7 +7,7 @@ import type { UserSnapshot } from '../sessions/session-state.js';
 import { isUuid } from '../graphql/ids.js';
 import { wouldRemoveLastAdmin } from './last-admin.js';
 import { deleteUser, disableUser, enableUser, type LifecycleResult } from './user-lifecycle.js';
-import { normalizeRoles, Role } from './role.js';
+import { normalizeRoles, Role } from '../authz/role.js';
 import { User } from './user.entity.js';
 
 @Resolver(() => User)

@@ -1,4 +1,4 @@
-import { hashPassword } from '../../src/auth/passwords.js';
+import { hashPassword } from '../../src/users/passwords.js';
 import type { Em } from '../../src/db/types.js';
 import { createUser } from '../../src/users/user-service.js';
 import { CookieJar, errorCode, errorReason, gql, type GqlResponse } from '../support/client.js';

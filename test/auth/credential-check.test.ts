@@ -1,5 +1,5 @@
 import { createCredentialCheck } from '../../src/auth/credentials.js';
-import { createDummyHash, verifyPassword } from '../../src/auth/passwords.js';
+import { createDummyHash, verifyPassword } from '../../src/users/passwords.js';
 import type { Em } from '../../src/db/types.js';
 import { sql } from '../support/database.js';
 import { useTestServer } from '../support/server.js';

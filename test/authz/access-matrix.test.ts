@@ -1,4 +1,4 @@
-import { buildDeclaredSchema } from '../../src/graphql/schema.js';
+import { buildDeclaredSchema } from '../../src/schema.js';
 import { readPolicies } from '../../src/authz/enforce.js';
 import type { GqlResponse } from '../support/client.js';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';

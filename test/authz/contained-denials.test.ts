@@ -2,9 +2,9 @@ import { isNonNullType } from 'graphql';
 import { Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Auth, Public } from '../../src/authz/decorators.js';
 import { readPolicies } from '../../src/authz/enforce.js';
-import { buildDeclaredSchema } from '../../src/graphql/schema.js';
+import { buildDeclaredSchema } from '../../src/schema.js';
 import { Session } from '../../src/sessions/session.entity.js';
-import { Role } from '../../src/users/role.js';
+import { Role } from '../../src/authz/role.js';
 import { User } from '../../src/users/user.entity.js';
 import { useTestServer } from '../support/server.js';
 import {

@@ -7,12 +7,12 @@ import { Field, ObjectType, Query, Resolver, buildSchema } from 'type-graphql';
 import { Auth, Public } from '../../src/authz/decorators.js';
 import { withAuthDirectives } from '../../src/authz/directives.js';
 import { accessReport, formatAccessTable, type FieldAccess } from '../../src/authz/report.js';
-import { buildDeclaredSchema, resolvers } from '../../src/graphql/schema.js';
-import { Transport } from '../../src/sessions/transport.js';
-import { Role } from '../../src/users/role.js';
+import { buildDeclaredSchema, resolvers } from '../../src/schema.js';
+import { Transport } from '../../src/authz/transport.js';
+import { Role } from '../../src/authz/role.js';
 
 const run = promisify(execFile);
-const REPORT_CLI = join(__dirname, '..', '..', 'dist', 'authz', 'report.js');
+const REPORT_CLI = join(__dirname, '..', '..', 'dist', 'cli', 'authz-report.js');
 
 @ObjectType('Locker')
 @Auth({ requires: [Role.ADMIN], owner: 'ownerId' })

@@ -1,13 +1,13 @@
 import { execute, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import type { Viewer } from '../../src/auth/viewer.js';
+import type { Viewer } from '../../src/authz/viewer.js';
 import type { Denial } from '../../src/authz/decide.js';
 import { Auth, Public } from '../../src/authz/decorators.js';
 import { enforceAuthorization, readPolicies, type AuthzContext } from '../../src/authz/enforce.js';
-import { buildDeclaredSchema } from '../../src/graphql/schema.js';
+import { buildDeclaredSchema } from '../../src/schema.js';
 import { Session } from '../../src/sessions/session.entity.js';
-import { Transport } from '../../src/sessions/transport.js';
-import { Role } from '../../src/users/role.js';
+import { Transport } from '../../src/authz/transport.js';
+import { Role } from '../../src/authz/role.js';
 import { User } from '../../src/users/user.entity.js';
 import { TestClock } from '../support/clock.js';
 import { LOGIN_REQUIRED, MISSING_ROLE, NOT_OWNER, WRONG_TRANSPORT, type Denied } from './callers.js';

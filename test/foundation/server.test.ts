@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printDeclaredSchema } from '../../src/graphql/print-schema.js';
+import { printDeclaredSchema } from '../../src/cli/print-schema.js';
 import { gql } from '../support/client.js';
 import { useTestServer } from '../support/server.js';
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { loadKeySet } from '../../src/auth/key-set.js';
-import { keysCli } from '../../src/auth/keys-cli.js';
+import { keysCli } from '../../src/cli/keys.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { errorReason, gql } from '../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

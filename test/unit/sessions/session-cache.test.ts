@@ -1,7 +1,7 @@
 import { SessionCache } from '../../../src/sessions/session-cache.js';
 import type { SessionState } from '../../../src/sessions/session-state.js';
-import { Transport } from '../../../src/sessions/transport.js';
-import { Role } from '../../../src/users/role.js';
+import { Transport } from '../../../src/authz/transport.js';
+import { Role } from '../../../src/authz/role.js';
 import { TestClock } from '../../support/clock.js';
 
 const TTL_SEC = 30;

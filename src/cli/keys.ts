@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { generateSigningJwk, type SigningAlg } from './key-set.js';
-import { validateJwkSet, type JsonWebKeyLike, type ValidJwk } from './jwk-set.js';
-import { runCli } from '../cli.js';
+import { generateSigningJwk, type SigningAlg } from '../auth/key-set.js';
+import { validateJwkSet, type JsonWebKeyLike, type ValidJwk } from '../auth/jwk-set.js';
+import { runCli } from './run-cli.js';
 
 const USAGE = `usage: npm run keys -- generate [--alg EdDSA|ES256]
        npm run keys -- rotate [--alg EdDSA|ES256] [--keep N] < current-set.json

@@ -1,13 +1,13 @@
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { AuditResolver } from '../audit/audit.resolver.js';
-import { AuthResolver } from '../auth/auth.resolver.js';
-import { assertDenialsContained } from '../authz/contained-denials.js';
-import { assertDefaultDeny } from '../authz/default-deny.js';
-import { withAuthDirectives } from '../authz/directives.js';
-import { SessionResolver } from '../sessions/session.resolver.js';
-import { UserResolver } from '../users/user.resolver.js';
+import { AuditResolver } from './audit/audit.resolver.js';
+import { AuthResolver } from './auth/auth.resolver.js';
+import { assertDenialsContained } from './authz/contained-denials.js';
+import { assertDefaultDeny } from './authz/default-deny.js';
+import { withAuthDirectives } from './authz/directives.js';
+import { SessionResolver } from './sessions/session.resolver.js';
+import { UserResolver } from './users/user.resolver.js';
 
 export const resolvers = [UserResolver, AuthResolver, SessionResolver, AuditResolver] as const;
 

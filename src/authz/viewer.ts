@@ -1,5 +1,5 @@
-import type { Role } from '../users/role.js';
-import type { Transport } from '../sessions/transport.js';
+import type { Role } from './role.js';
+import type { Transport } from './transport.js';
 import type { SessionState, UserSnapshot } from '../sessions/session-state.js';
 
 /** Who is calling: an authenticated session, with the user's current roles from the server-side session state. */

@@ -1,4 +1,4 @@
-import { passwordProblem } from '../../../src/auth/passwords.js';
+import { passwordProblem } from '../../../src/users/passwords.js';
 
 // NIST SP 800-63B §5.1.1.2: the policy counts the password as it is hashed, i.e. after NFKC normalisation.
 describe('passwordProblem', () => {

@@ -1,6 +1,6 @@
-import { AuditEventType } from '../audit/audit-event.entity.js';
-import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
-import type { Viewer } from '../auth/viewer.js';
+import { AuditEventType } from './audit-event.entity.js';
+import type { AuditLog, RequestMeta } from './audit-log.js';
+import type { Viewer } from '../authz/viewer.js';
 import type { Em } from '../db/types.js';
 
 /**

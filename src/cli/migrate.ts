@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from '../db/database.js';
 
 /** `npm run db:migrate`: applies pending migrations to the configured database and exits. */
 async function run(): Promise<void> {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { buildDeclaredSchema } from './schema.js';
-import { runCli } from '../cli.js';
+import { buildDeclaredSchema } from '../schema.js';
+import { runCli } from './run-cli.js';
 
 /** `schema.graphql`: printed from the code with every applied directive. */
 export async function printDeclaredSchema(): Promise<string> {
