@@ -51,8 +51,9 @@ describe('the server process', () => {
 
   it('keeps embedded data across a restart and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-restart-'));
-    const port = String(20000 + Math.floor(Math.random() * 20000));
-    const env = { DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' };
+    // Port 0: the kernel picks a free port (a random "free" one can be taken by the time the server binds it);
+    // the issuer comes from PUBLIC_URL, so the restarted process may listen elsewhere.
+    const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
     const email = uniqueEmail();
 
     const first = await run(env);
@@ -66,9 +67,7 @@ describe('the server process', () => {
     );
     expect(registered.body.errors).toBeUndefined();
     // A second process on the same embedded database is refused (two writers would corrupt it).
-    await expect(run({ ...env, PORT: String(Number(port) + 1) })).rejects.toThrow(
-      /DATA_DIR: .* is in use by another Gatehouse process/,
-    );
+    await expect(run(env)).rejects.toThrow(/DATA_DIR: .* is in use by another Gatehouse process/);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
