@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/database.js';
+import { entities } from './entities.js';
 import type { Em } from './db/types.js';
 import { createAuditLog } from './audit/audit-log.js';
 import { createAccessTokens } from './auth/access-tokens.js';
@@ -66,6 +67,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
   const logger = deps.logger ?? createLogger(config.logLevel);
 
   const db = await openDatabase({
+    entities,
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     pglite: deps.pglite,

@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import { validateJwkSet, type JsonWebKeyLike } from './auth/jwk-set.js';
-import { parseDuration } from './duration.js';
-import { secretWeakness } from './secret-strength.js';
+import { environmentSchema } from './settings/environment.js';
+import type { JsonWebKeyLike } from './settings/jwk-set.js';
+import { secretWeakness } from './settings/secret-strength.js';
 
-export type { JsonWebKeyLike } from './auth/jwk-set.js';
+export type { JsonWebKeyLike } from './settings/jwk-set.js';
 
 /** Every setting Gatehouse reads, parsed once from the environment. The only reader of `process.env`. */
 export interface Config {
@@ -74,157 +73,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/**
- * A duration within bounds. Every duration has an upper bound: a typo such as `3650d` for a token lifetime, or
- * a reuse grace of days (which turns refresh-token reuse detection off), must stop the start, not ship.
- */
-const durationIn = (min: number, max: number) =>
-  z.string().transform((value, ctx) => {
-    const seconds = parseDuration(value);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 15m or 7d, got "${value}"` });
-      return z.NEVER;
-    }
-    if (seconds < min || seconds > max) {
-      const range = `${formatDuration(min)} to ${formatDuration(max)}`;
-      ctx.addIssue({ code: 'custom', message: `expected a duration from ${range}, got "${value}"` });
-      return z.NEVER;
-    }
-    return seconds;
-  });
-
-const UNITS = [
-  ['d', 86400],
-  ['h', 3600],
-  ['m', 60],
-] as const;
-
-function formatDuration(seconds: number): string {
-  for (const [unit, size] of UNITS) {
-    if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
-}
-
-const DAY = 86400;
-/** Rate-limit windows and lock-outs: long enough to count, short enough that a typo cannot lock for months. */
-const window = durationIn(1, DAY);
-
-const intIn = (min: number, max: number) =>
-  z.string().transform((value, ctx) => {
-    const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}, got "${value}"` });
-      return z.NEVER;
-    }
-    return n;
-  });
-
-const bool = z.string().transform((value, ctx) => {
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off'].includes(v)) return false;
-  ctx.addIssue({ code: 'custom', message: `expected true or false, got "${value}"` });
-  return z.NEVER;
-});
-
-const list = z.string().transform((value) =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0),
-);
-
-const origin = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-  } catch {
-    return false;
-  }
-}, 'expected exact origins such as https://app.example.com (scheme, host and port only)');
-
-// The one JWK Set validator, shared with `npm run keys` (which must never print a set this refuses).
-const jwkSet = z.string().transform((value, ctx): JsonWebKeyLike[] => {
-  const result = validateJwkSet(value);
-  if (!result.ok) {
-    ctx.addIssue({ code: 'custom', message: result.problem });
-    return z.NEVER;
-  }
-  return [...result.keys];
-});
-
-/** More hops than this is "believe anyone" in disguise. */
-const MAX_PROXY_HOPS = 10;
-
-const trustProxy = z.string().transform((value, ctx): boolean | number | string[] => {
-  const v = value.trim().toLowerCase();
-  if (v === '' || v === 'false' || v === 'off' || v === '0') return false;
-  if (/^\d+$/.test(v)) {
-    if (Number(v) > MAX_PROXY_HOPS) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected at most ${MAX_PROXY_HOPS} proxy hops, got "${value}"`,
-      });
-      return z.NEVER;
-    }
-    return Number(v);
-  }
-  if (v === 'true') return true;
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-});
-
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: intIn(0, 65535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection string')
-    .optional(),
-  DATA_DIR: z.string().min(1).default('.data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PUBLIC_URL: origin.optional(),
-  CORS_ORIGINS: list.pipe(z.array(origin)).optional(),
-  ADMIN_EMAIL: z.string().optional(),
-  ADMIN_PASSWORD: z.string().optional(),
-  JWT_KEYS: jwkSet.optional(),
-  JWT_ISSUER: z.string().min(1).optional(),
-  JWT_AUDIENCE: z.string().min(1).default('gatehouse'),
-  // Bounds in every mode: short enough that a stolen token dies soon, long enough to outlast clock skew (30 s).
-  ACCESS_TOKEN_TTL: durationIn(30, 3600).default(15 * 60),
-  SESSION_IDLE_TTL: durationIn(60, 90 * DAY).default(7 * DAY),
-  SESSION_ABSOLUTE_TTL: durationIn(60, 400 * DAY).default(30 * DAY),
-  // A grace longer than a retry takes would answer a stolen token's replay instead of revoking the family.
-  REFRESH_REUSE_GRACE: durationIn(0, 60).default(10),
-  SESSION_CACHE_TTL: durationIn(1, 300).default(30),
-  SESSION_SECRETS: list.optional(),
-  COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
-  TRUST_PROXY: trustProxy.default(false),
-  GRAPHQL_INTROSPECTION: bool.optional(),
-  CSRF_PREVENTION: bool.default(true),
-  GRAPHQL_MAX_DEPTH: intIn(1, 100).default(10),
-  GRAPHQL_MAX_COST: intIn(1, 1_000_000).default(5000),
-  GRAPHQL_MAX_ALIASES: intIn(0, 1000).default(15),
-  GRAPHQL_MAX_DIRECTIVES: intIn(0, 1000).default(50),
-  GRAPHQL_MAX_TOKENS: intIn(10, 1_000_000).default(1000),
-  RATE_LIMIT_LOGIN_FAILURES: intIn(1, 1000).default(5),
-  RATE_LIMIT_LOGIN_LOCKOUT: durationIn(1, 3600).default(60),
-  RATE_LIMIT_ACCOUNT_FAILURES: intIn(1, 1_000_000).default(20),
-  RATE_LIMIT_ACCOUNT_FAILURES_WINDOW: window.default(3600),
-  RATE_LIMIT_DEVICE_FAILURES: intIn(1, 1000).default(5),
-  RATE_LIMIT_DEVICE_LOCKOUT: window.default(15 * 60),
-  RATE_LIMIT_LOGIN_PER_IP: intIn(1, 1_000_000).default(100),
-  RATE_LIMIT_LOGIN_PER_IP_WINDOW: window.default(15 * 60),
-  RATE_LIMIT_REGISTER_PER_IP: intIn(1, 1_000_000).default(20),
-  RATE_LIMIT_REGISTER_PER_IP_WINDOW: window.default(3600),
-  RATE_LIMIT_REFRESH_PER_SESSION: intIn(1, 1_000_000).default(60),
-  RATE_LIMIT_REFRESH_PER_SESSION_WINDOW: window.default(60),
-});
-
 /** PUBLIC_URL outside production when unset; production requires its own. */
 export const DEVELOPMENT_PUBLIC_URL = 'http://localhost:4000';
 
@@ -232,7 +80,7 @@ export const DEVELOPMENT_PUBLIC_URL = 'http://localhost:4000';
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   // An empty variable means "not set", as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = schema.safeParse(present);
+  const result = environmentSchema.safeParse(present);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');

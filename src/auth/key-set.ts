@@ -6,9 +6,9 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import { algFor, validateJwkSet, type JsonWebKeyLike, type SigningAlg } from './jwk-set.js';
+import { algFor, validateJwkSet, type JsonWebKeyLike, type SigningAlg } from '../settings/jwk-set.js';
 
-export type { SigningAlg } from './jwk-set.js';
+export type { SigningAlg } from '../settings/jwk-set.js';
 
 interface VerifyKey {
   readonly alg: SigningAlg;

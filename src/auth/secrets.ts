@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, JsonWebKeyLike } from '../config.js';
 import type { Logger } from '../logger.js';
-import { validateJwkSet } from './jwk-set.js';
+import { validateJwkSet } from '../settings/jwk-set.js';
 import { generateSigningJwk } from './key-set.js';
 
 export interface Secrets {

@@ -1,4 +1,4 @@
-import { decodeCanonicalBase64url } from './base64url.js';
+import { decodeCanonicalBase64url } from '../settings/base64url.js';
 
 // RFC 7515 §7.1 and RFC 8725 §3.2/§3.4: a token has exactly one spelling. jose decodes base64url through atob,
 // which skips spaces, accepts padding and ignores the unused bits of the last character, and reads JSON through

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { generateSigningJwk, type SigningAlg } from '../auth/key-set.js';
-import { validateJwkSet, type JsonWebKeyLike, type ValidJwk } from '../auth/jwk-set.js';
+import { validateJwkSet, type JsonWebKeyLike, type ValidJwk } from '../settings/jwk-set.js';
 import { runCli } from './run-cli.js';
 
 const USAGE = `usage: npm run keys -- generate [--alg EdDSA|ES256]

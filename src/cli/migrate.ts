@@ -2,12 +2,18 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { openDatabase } from '../db/database.js';
+import { entities } from '../entities.js';
 
 /** `npm run db:migrate`: applies pending migrations to the configured database and exits. */
 async function run(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+    entities,
+  });
   try {
     const applied = await db.migrate();
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database is up to date');

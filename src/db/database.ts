@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MikroORM } from '@mikro-orm/core';
+import { MikroORM, type EntityClass } from '@mikro-orm/core';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from '../logger.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
   /** An embedded instance owned by the caller (tests share one between two app instances). */
   readonly pglite?: PGlite;
   readonly logger: Logger;
+  /** The entities the ORM maps: Gatehouse's own (src/entities.ts) and any a module adds. */
+  readonly entities: readonly EntityClass<object>[];
 }
 
 /** Opens PostgreSQL or the embedded PGlite and connects the ORM (migrations are run by the caller). */
@@ -55,7 +57,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   try {
     const logQueries = options.logger.isLevelEnabled('debug');
     orm = await MikroORM.init(
-      ormOptions(target, (message) => options.logger.debug({ orm: message }, 'orm'), logQueries),
+      ormOptions(
+        target,
+        options.entities,
+        (message) => options.logger.debug({ orm: message }, 'orm'),
+        logQueries,
+      ),
     );
   } catch (error) {
     await ownedPglite?.close();

@@ -1,9 +1,8 @@
-import { type Options } from '@mikro-orm/core';
+import { type EntityClass, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGliteDriver } from 'mikro-orm-pglite';
-import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
 
 /** Where the data lives: a PostgreSQL server, or an embedded PGlite instance (in memory or on disk). */
@@ -15,11 +14,12 @@ export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedd
  */
 export function ormOptions(
   target: DatabaseTarget,
+  entities: readonly EntityClass<object>[],
   log?: (message: string) => void,
   logQueries = false,
 ): Options {
   const common: Options = {
-    entities,
+    entities: [...entities],
     extensions: [Migrator],
     // Migrations are listed in code so the compiled server, the CLI and ts-jest all find the same set.
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },

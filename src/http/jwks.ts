@@ -1,8 +1,7 @@
 import { Router } from 'express';
-import type { KeySet } from '../auth/key-set.js';
 
 /** Public halves of the signing keys (RFC 7517), so other services can verify our access tokens. */
-export function jwksRoute(keys: KeySet): Router {
+export function jwksRoute(keys: { readonly jwks: { readonly keys: readonly object[] } }): Router {
   const router = Router();
   const body = JSON.stringify(keys.jwks);
   router.get('/.well-known/jwks.json', (_req, res) => {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../../src/config.js';
 
 // SESSION_CACHE_TTL bounds how stale a per-instance session cache entry may get when an invalidation is missed.
 describe('SESSION_CACHE_TTL', () => {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { PGlite } from '@electric-sql/pglite';
 import { loadConfig } from '../config.js';
-import { ormOptions } from './orm-options.js';
+import { ormOptions } from '../db/orm-options.js';
+import { entities } from '../entities.js';
 
 /**
  * Configuration for the MikroORM CLI (`npm run db:migration:create`), which generates migrations by
@@ -13,9 +14,9 @@ const target = config.databaseUrl
   : ({ kind: 'embedded', pglite: new PGlite() } as const);
 
 export default {
-  ...ormOptions(target),
+  ...ormOptions(target, entities),
   migrations: {
-    ...ormOptions(target).migrations,
+    ...ormOptions(target, entities).migrations,
     path: 'dist/db/migrations',
     pathTs: 'src/db/migrations',
     emit: 'ts',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { secretWeakness } from '../../src/secret-strength.js';
+import { secretWeakness } from '../../../src/settings/secret-strength.js';
 
 describe('secretWeakness', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../src/duration.js';
+import { parseDuration } from '../../../src/settings/duration.js';
 
 describe('parseDuration', () => {
   it.each([

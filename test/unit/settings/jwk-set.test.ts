@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { algFor, validateJwkSet } from '../../../src/auth/jwk-set.js';
+import { algFor, validateJwkSet } from '../../../src/settings/jwk-set.js';
 
 function privateJwk(type: 'ed25519' | 'p256', kid: string): Record<string, unknown> {
   const pair =

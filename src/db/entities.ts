@@ -1,8 +1,0 @@
-import { AuditEvent } from '../audit/audit-event.entity.js';
-import { RateLimitEntry } from '../auth/rate-limit.entity.js';
-import { RefreshToken } from '../auth/refresh-token.entity.js';
-import { Session } from '../sessions/session.entity.js';
-import { User } from '../users/user.entity.js';
-
-/** Every entity, listed explicitly (no folder discovery): the ORM and the migration generator use this list. */
-export const entities = [User, Session, RefreshToken, AuditEvent, RateLimitEntry];
