@@ -8,6 +8,7 @@ import {
 } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import { normalizeEmail } from '../users/email.js';
+import { consecutiveOutcome, lockoutSeconds, MAX_LOCKOUT_SEC, retryAfterSeconds } from './lockout.js';
 
 /** A limit was hit: answer 429 with Retry-After. `limit` names which one (for the audit trail, never a secret). */
 export class RateLimited extends Error {
@@ -53,9 +54,6 @@ export interface RateLimits {
   beforeRefresh(sessionId: string): Promise<void>;
 }
 
-/** Longest lock-out: however many times a lock-out recurs, it never exceeds a day. */
-const MAX_LOCKOUT_SEC = 86_400;
-
 export type RateLimitStore = { kind: 'postgres'; pool: pg.Pool } | { kind: 'memory' };
 
 /**
@@ -95,7 +93,7 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
   // The same normalisation as the account lookup, so spellings of one account share its counters.
   const hashed = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 40);
   const account = (email: string) => hashed(normalizeEmail(email));
-  const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  const retryAfter = (res: RateLimiterRes) => retryAfterSeconds(res.msBeforeNext);
 
   /** Consumes a point, converting a rejection into RateLimited (and letting real errors through). */
   const consume = async (limiter: RateLimiterAbstract, key: string, limit: RateLimited['limit']) => {
@@ -121,8 +119,9 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
     lockoutSec: () => Promise<number>,
   ): Promise<{ refused: RateLimiterRes } | { refused: null; locked: boolean }> => {
     const res = await counter.penalty(key);
-    if (res.consumedPoints > max) return { refused: res };
-    if (res.consumedPoints < max) return { refused: null, locked: false };
+    const outcome = consecutiveOutcome(res.consumedPoints, max);
+    if (outcome === 'refuse') return { refused: res };
+    if (outcome === 'check') return { refused: null, locked: false };
     await counter.block(key, await lockoutSec());
     return { refused: null, locked: true };
   };
@@ -130,7 +129,7 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
   /** Each lock-out of an account+IP doubles the next: 1 min, 2 min, 4 min, … (capped at a day). */
   const nextLockout = (key: string) => async () => {
     const n = (await lockouts.penalty(key)).consumedPoints;
-    return Math.min(MAX_LOCKOUT_SEC, limits.loginLockoutBaseSec * 2 ** (n - 1));
+    return lockoutSeconds(n, limits.loginLockoutBaseSec);
   };
 
   /** Reserves on a known device's own counter; null when it has used up its failures (then it is not trusted). */

@@ -1,8 +1,8 @@
-import type { Viewer } from '../../src/authz/viewer.js';
-import { decide } from '../../src/authz/decide.js';
-import type { AuthPolicy } from '../../src/authz/policy.js';
-import { Transport } from '../../src/authz/transport.js';
-import { Role } from '../../src/authz/role.js';
+import type { Viewer } from '../../../src/authz/viewer.js';
+import { decide } from '../../../src/authz/decide.js';
+import type { AuthPolicy } from '../../../src/authz/policy.js';
+import { Transport } from '../../../src/authz/transport.js';
+import { Role } from '../../../src/authz/role.js';
 
 const NOW = new Date('2030-01-01T12:00:00Z');
 const ALICE = '11111111-1111-4111-8111-111111111111';
