@@ -50,8 +50,7 @@ function instrumentedFetch() {
     const res = await fetch(input, init);
     if (isRefresh) {
       if (timing === 'join') await allRefused;
-      setTimeout(refreshOver, 50); // by then the client has acted on the refresh's answer
-      return res;
+      return res; // the refresh is over once the client has acted on this answer: see `acted`
     }
     if (res.status === 401) {
       const body = (await res.clone().json()) as { errors: { extensions: { reason: string } }[] };
@@ -70,13 +69,15 @@ function instrumentedFetch() {
     allRefused = new Promise((resolve) => (everyCallRefused = resolve));
     refreshSettled = new Promise((resolve) => (refreshOver = resolve));
   };
-  return { fetch: wrapped, counts, arm };
+  /** The client acted on a refresh's answer (stored new tokens, or dropped them): held answers may come back. */
+  const acted = () => refreshOver();
+  return { fetch: wrapped, counts, arm, acted };
 }
 
 /** A registered user and a client for them, logged in, with everything it reports recorded. */
 async function loggedInClient(options: Partial<MobileClientOptions> = {}) {
   const { email, userId } = await registerBearer(server.url);
-  const { fetch, counts, arm } = instrumentedFetch();
+  const { fetch, counts, arm, acted } = instrumentedFetch();
   const loginRequired: string[] = [];
   const tokenHistory: (Tokens | null)[] = [];
   const client = new MobileClient({
@@ -84,7 +85,10 @@ async function loggedInClient(options: Partial<MobileClientOptions> = {}) {
     fetch,
     userAgent: 'GatehouseExample/1.0 (iOS 18)',
     onLoginRequired: (reason) => loginRequired.push(reason),
-    onTokens: (tokens) => tokenHistory.push(tokens),
+    onTokens: (tokens) => {
+      tokenHistory.push(tokens);
+      acted();
+    },
     ...options,
   });
   await client.login(email, PASSWORD);
