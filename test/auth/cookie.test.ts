@@ -2,6 +2,7 @@ import { CookieJar, errorCode, gql } from '../support/client.js';
 import { sql } from '../support/database.js';
 import { useTestServer } from '../support/server.js';
 import { loginCookie, PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
+import { withClockAdvanced } from '../support/clock.js';
 
 const t = useTestServer();
 
@@ -100,16 +101,13 @@ describe('cookie transport', () => {
     const { email } = await registerBearer(t.server.url);
     const { jar } = await loginCookie(t.server.url, email);
     expect((await gql<{ me: unknown }>(t.server.url, ME, {}, { jar })).body.data?.me).not.toBeNull();
-    t.server.clock.advance(7 * 86400 + 1);
-    try {
+    await withClockAdvanced(t.server.clock, 7 * 86400 + 1, async () => {
       const res = await gql(t.server.url, ME, {}, { jar });
       expect(res.body.data).toEqual({ me: null });
       expect(res.headers.getSetCookie().some((c) => /^sid=;/.test(c))).toBe(true);
       const denied = await gql(t.server.url, '{ mySessions { id } }', {}, { jar });
       expect(errorCode(denied)).toBe('UNAUTHENTICATED');
-    } finally {
-      t.server.clock.advance(-(7 * 86400 + 1));
-    }
+    });
   });
 
   it('a cookie request that also carries a bearer token is decided by the token alone', async () => {

@@ -84,3 +84,29 @@ export function useTestServer(
   });
   return context;
 }
+
+/** Two app instances on one database, as behind a load balancer. */
+export interface TwoInstances {
+  readonly db: TestDatabase;
+  readonly a: TestServer;
+  readonly b: TestServer;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that give the test file one fresh database and two servers on it (each with
+ * its own cache, listener and clock). Read the properties inside tests and hooks, not at the top level.
+ */
+export function useTwoInstances(options: { env?: Record<string, string> } = {}): TwoInstances {
+  const context = {} as { db: TestDatabase; a: TestServer; b: TestServer };
+  beforeAll(async () => {
+    context.db = await createTestDatabase();
+    context.a = await startServer(context.db, { env: options.env });
+    context.b = await startServer(context.db, { env: options.env });
+  });
+  afterAll(async () => {
+    await context.a?.stop();
+    await context.b?.stop();
+    await context.db?.close();
+  });
+  return context;
+}
