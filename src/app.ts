@@ -3,18 +3,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { PGlite } from '@electric-sql/pglite';
-import express, { type CookieOptions } from 'express';
+import express from 'express';
 import pg from 'pg';
-import session from 'express-session';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/database.js';
 import { entities } from './entities.js';
 import type { Em } from './db/types.js';
-import { createAuditLog } from './audit/audit-log.js';
+import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { createAccessTokens } from './auth/access-tokens.js';
 import { createAuthenticate } from './auth/authenticate.js';
+import { authenticationMiddleware } from './auth/authentication-middleware.js';
+import { createCookieTransport } from './auth/cookie-transport.js';
 import { createCredentialCheck } from './auth/credentials.js';
 import { loadKeySet } from './auth/key-set.js';
 import { createDummyHash } from './users/passwords.js';
@@ -26,9 +27,10 @@ import { createDeviceTokens } from './auth/device-tokens.js';
 import { resolveSecrets } from './auth/secrets.js';
 import { auditDenial } from './audit/audit-denial.js';
 import { enforceAuthorization } from './authz/enforce.js';
-import type { GraphQLContext, Services } from './graphql/context.js';
+import type { GraphQLContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/apollo-server.js';
 import { responseExtensionsPlugin } from './graphql/response-extensions.js';
+import { createResolverContainer } from './resolvers.js';
 import { buildDeclaredSchema } from './schema.js';
 import { corsMiddleware, originAllowed } from './http/cors.js';
 import { httpErrorHandler } from './http/errors.js';
@@ -37,11 +39,10 @@ import { securityHeaders } from './http/security-headers.js';
 import { jwksRoute } from './http/jwks.js';
 import { originCheck } from './http/origin-check.js';
 import { requestContext } from './http/request-context.js';
-import { createCookieSessions } from './sessions/cookie-sessions.js';
-import { createSessionCookieCodec } from './sessions/session-cookie.js';
-import { SessionTableStore } from './sessions/cookie-store.js';
-import { createInvalidationListener } from './sessions/invalidation.js';
-import { SessionService } from './sessions/session-service.js';
+import { createInvalidations, type Invalidations } from './sessions/invalidations.js';
+import { SessionCache } from './sessions/session-cache.js';
+import { createSessionLoader } from './sessions/session-loader.js';
+import { createSessionService, type SessionService } from './sessions/session-service.js';
 import { ensureAdmin } from './users/user-service.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
@@ -55,7 +56,12 @@ export interface AppDependencies {
 export interface App {
   readonly httpServer: Server;
   readonly db: Database;
-  readonly services: Services;
+  /** The audit log (a test awaits `audit.settled()` for the records a request does not wait for). */
+  readonly audit: AuditLog;
+  readonly sessions: SessionService;
+  readonly invalidations: Invalidations;
+  /** This instance's cache of session state. */
+  readonly cache: SessionCache;
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Drains HTTP, stops Apollo and the listener, closes the database. */
   stop(): Promise<void>;
@@ -79,47 +85,31 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const secrets = await resolveSecrets(config, logger);
     const keys = await loadKeySet(secrets.jwtKeys);
 
-    const sessions = new SessionService({
+    const { idleTtlSec, absoluteTtlSec, cacheTtlSec } = config.session;
+    const cache = new SessionCache({
+      load: createSessionLoader({ orm: db.orm }),
+      clock,
+      ttlMs: cacheTtlSec * 1000,
+    });
+    const invalidations = createInvalidations({ target: db.target, cache, logger });
+    await invalidations.start();
+    cleanup.unshift(() => invalidations.stop());
+    const sessions = createSessionService({
       orm: db.orm,
       clock,
       logger,
-      idleTtlSec: config.session.idleTtlSec,
-      absoluteTtlSec: config.session.absoluteTtlSec,
-      cacheTtlSec: config.session.cacheTtlSec,
+      cache,
+      invalidations,
+      idleTtlSec,
+      absoluteTtlSec,
     });
-    const listener = createInvalidationListener(
-      db.target,
-      {
-        onInvalidation: (invalidation) => {
-          sessions.evict(invalidation);
-          sessions.echoes.heard(invalidation);
-        },
-        onHealth: (healthy) => sessions.cache.setTrusted(healthy),
-      },
-      logger,
-    );
-    await listener.start();
-    cleanup.unshift(() => listener.stop());
-
-    const cookieName = config.production ? '__Host-sid' : 'sid';
-    const cookie: CookieOptions & { maxAge: number } = {
-      httpOnly: true,
-      secure: config.production,
+    const cookies = createCookieTransport({
+      production: config.production,
       sameSite: config.session.cookieSameSite,
-      path: '/',
-      maxAge: config.session.idleTtlSec * 1000,
-    };
-    const sessionCookie = createSessionCookieCodec(cookieName, secrets.sessionSecrets, cookie);
-    const expressSession = session({
-      name: cookieName,
-      secret: [...secrets.sessionSecrets],
-      store: new SessionTableStore(sessions, cookie),
-      resave: false,
-      saveUninitialized: false,
-      unset: 'destroy',
-      cookie,
+      idleTtlSec,
+      secrets: secrets.sessionSecrets,
+      sessions,
     });
-    const cookies = createCookieSessions({ codec: sessionCookie, expressSession });
     const audit = createAuditLog({ clock, logger });
     // Rate-limit counters live in PostgreSQL so every instance shares them; the embedded database has one process.
     let rateLimitStore: RateLimitStore = { kind: 'memory' };
@@ -133,41 +123,41 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       cleanup.unshift(() => pool.end());
       rateLimitStore = { kind: 'postgres', pool };
     }
-    const services: Services = {
-      config,
+    const accessTokens = createAccessTokens({
+      keys,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ttlSec: config.jwt.accessTokenTtlSec,
       clock,
-      logger,
+    });
+    const container = createResolverContainer({
       sessions,
-      accessTokens: createAccessTokens({
-        keys,
-        issuer: config.jwt.issuer,
-        audience: config.jwt.audience,
-        ttlSec: config.jwt.accessTokenTtlSec,
-        clock,
-      }),
+      invalidations,
+      audit,
+      clock,
+      cookies,
+      accessTokens,
       refreshTokens: new RefreshTokenService({
         codec: createRefreshTokenCodec(secrets.sessionSecrets[0]!),
         clock,
         reuseGraceSec: config.session.refreshReuseGraceSec,
-        idleExpiry: (now) => sessions.idleExpiry(now),
+        extendSession: sessions.extend,
       }),
       credentials: createCredentialCheck(await createDummyHash()),
-      cookies,
-      audit,
       rateLimits: createRateLimits(config.rateLimit, rateLimitStore),
       deviceTokens: createDeviceTokens({ secrets: secrets.sessionSecrets, clock }),
       deviceCookie: createDeviceCookie({
         production: config.production,
         sameSite: config.session.cookieSameSite,
       }),
-    };
+    });
 
     if (config.admin) {
       const outcome = await ensureAdmin(db.orm.em.fork() as Em, clock, config.admin);
       logger.info({ outcome }, 'bootstrap admin checked');
     }
 
-    const schema = enforceAuthorization(await buildDeclaredSchema(), {
+    const schema = enforceAuthorization(await buildDeclaredSchema([], { container }), {
       clock,
       onDenied: (denial, coordinate, context) => {
         const { viewer, meta } = context as GraphQLContext;
@@ -200,7 +190,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         res.set('Cache-Control', 'no-store');
         next();
       },
-      createAuthenticate({ clock, tokens: services.accessTokens, sessions, cookie: sessionCookie }),
+      authenticationMiddleware({
+        authenticate: createAuthenticate({ tokens: accessTokens, sessions, cookies }),
+        clock,
+        cookies,
+      }),
       express.json({ limit: '100kb' }),
       expressMiddleware(apollo, {
         context: async ({ req, res }): Promise<GraphQLContext> => ({
@@ -209,7 +203,6 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
           meta: req.meta,
           req,
           res,
-          services,
         }),
       }),
     );
@@ -219,7 +212,10 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     return {
       httpServer,
       db,
-      services,
+      audit,
+      sessions,
+      invalidations,
+      cache,
       listen(port, host) {
         return new Promise((resolve, reject) => {
           httpServer.once('error', reject);

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type ContainerType } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { assertDenialsContained } from './authz/contained-denials.js';
@@ -11,18 +11,66 @@ import { UserResolver } from './users/user.resolver.js';
 
 export const resolvers = [UserResolver, AuthResolver, SessionResolver, AuditResolver] as const;
 
+type ResolverClass = abstract new (...args: never[]) => object;
+
+/**
+ * The container type-graphql asks for a resolver instance when it runs a field: the instances the composition
+ * root built, each with its collaborators (no service locator in the request context).
+ */
+export function resolverContainer(instances: readonly object[]): ContainerType {
+  const byClass = new Map<unknown, object>(instances.map((instance) => [instance.constructor, instance]));
+  return {
+    get(resolverClass: { name: string }) {
+      const instance = byClass.get(resolverClass);
+      if (!instance) throw new Error(`No ${resolverClass.name} was built for this schema`);
+      return instance;
+    },
+  };
+}
+
+/**
+ * For a schema that is printed or reported, never served (src/cli/, tests of the schema itself): building it needs
+ * only the classes, since type-graphql asks for an instance when a field runs. Each resolver is made with
+ * collaborators that are not there: a field that needs none still runs (`me`, `Session.current`, test-only
+ * resolvers), one that needs them fails saying so, never with a half-built service.
+ */
+const withoutCollaborators: ContainerType = (() => {
+  const made = new Map<unknown, object>();
+  const unavailable = (name: string): object =>
+    new Proxy(
+      {},
+      {
+        get(_target, property) {
+          throw new Error(
+            `${name} has no ${String(property)} here: build the schema with the app's container`,
+          );
+        },
+      },
+    );
+  return {
+    get(resolverClass: (new (deps: object) => object) & { name: string }) {
+      let instance = made.get(resolverClass);
+      if (!instance) made.set(resolverClass, (instance = new resolverClass(unavailable(resolverClass.name))));
+      return instance;
+    },
+  };
+})();
+
 /**
  * The schema as declared: types, resolvers and the `@auth`/`@public` directives on their fields, checked for
  * default deny and for denials that stay inside their object. This is what `schema.graphql` prints;
- * `enforceAuthorization` turns the directives into checks.
+ * `enforceAuthorization` turns the directives into checks. `container` hands out the resolver instances (the
+ * app's, from `resolverContainer`); without one, the schema can be printed but the app's fields cannot run.
  */
 export async function buildDeclaredSchema(
-  extraResolvers: readonly (new () => object)[] = [],
+  extraResolvers: readonly ResolverClass[] = [],
+  options: { readonly container?: ContainerType } = {},
 ): Promise<GraphQLSchema> {
   const built = await buildSchema({
     resolvers: [...resolvers, ...extraResolvers] as unknown as [new () => object],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
+    container: options.container ?? withoutCollaborators,
   });
   const schema = withAuthDirectives(built);
   assertDefaultDeny(schema);

@@ -28,11 +28,17 @@ export interface AuditLog {
    * flood of denials cannot fill the table. Never throws: auditing a denial must not change the answer.
    */
   recordThrottled(em: Em, input: AuditInput, meta: RequestMeta, key: string): Promise<void>;
+  /**
+   * Resolves once every throttled record started so far has been written (or has failed). A denial's record is
+   * not awaited by the request it denies; this lets a test or a shutdown wait for it instead of sleeping.
+   */
+  settled(): Promise<void>;
 }
 
 export function createAuditLog(deps: { clock: Clock; logger: Logger }): AuditLog {
   const { clock, logger } = deps;
   const recent = new LRUCache<string, true>({ max: 10_000 });
+  const pending = new Set<Promise<void>>();
 
   // em.insert() bypasses entity defaults, so the id and time are set here.
   const row = (input: AuditInput, meta: RequestMeta, dedupeKey: string | null) => ({
@@ -64,22 +70,30 @@ export function createAuditLog(deps: { clock: Clock; logger: Logger }): AuditLog
       await em.insert(AuditEvent, row(input, meta, null));
       log(input, meta);
     },
-    async recordThrottled(em, input, meta, key) {
+    recordThrottled(em, input, meta, key) {
       const minute = Math.floor(clock.now().getTime() / 60_000);
       const dedupeKey = `${key}@${minute}`;
-      if (recent.has(dedupeKey)) return;
+      if (recent.has(dedupeKey)) return Promise.resolve();
       recent.set(dedupeKey, true);
-      try {
-        await em
-          .createQueryBuilder(AuditEvent)
-          .insert(row(input, meta, dedupeKey))
-          .onConflict('dedupe_key')
-          .ignore()
-          .execute();
-        log(input, meta);
-      } catch (error) {
-        logger.error({ err: error, audit: input.type }, 'could not record a throttled audit event');
-      }
+      const write = (async () => {
+        try {
+          await em
+            .createQueryBuilder(AuditEvent)
+            .insert(row(input, meta, dedupeKey))
+            .onConflict('dedupe_key')
+            .ignore()
+            .execute();
+          log(input, meta);
+        } catch (error) {
+          logger.error({ err: error, audit: input.type }, 'could not record a throttled audit event');
+        }
+      })();
+      pending.add(write);
+      return write.finally(() => pending.delete(write));
+    },
+    async settled() {
+      // A record started while waiting is waited for too.
+      while (pending.size > 0) await Promise.all(pending);
     },
   };
 }

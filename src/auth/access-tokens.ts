@@ -11,16 +11,23 @@ const ACCESS_TOKEN_TYP = 'at+jwt';
 /** RFC 8725 §3.10: allow a little clock skew between issuer and verifier, no more. */
 const CLOCK_TOLERANCE_SEC = 30;
 
-export interface AccessTokenClaims {
+/** The claims the checks below read; only `sid` and `sub` leave this module. */
+interface AccessTokenClaims {
   readonly sub: string;
   readonly sid: string;
   readonly iat: number;
   readonly exp: number;
 }
 
+/**
+ * A verified token names a session (and the user it must belong to): that is all the hot path needs, since roles
+ * and liveness come from the session, never from the token.
+ */
 export type VerifyResult =
-  | { readonly ok: true; readonly claims: AccessTokenClaims }
+  | { readonly ok: true; readonly sessionId: string; readonly userId: string }
   | { readonly ok: false; readonly reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' };
+
+type Verified = Extract<VerifyResult, { ok: true }>;
 
 export interface AccessTokens {
   issue(subject: {
@@ -48,7 +55,9 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
   const algorithms = [...new Set([...keys.verifiers.values()].map((k) => k.alg))];
   // A signature check costs ~0.3 ms; a verified token is remembered until it expires. Only successes are cached,
   // and revocation is checked separately on every request, so the cache never lets a revoked session through.
-  const verified = new LRUCache<string, AccessTokenClaims>({ max: Math.max(1, options.cacheSize ?? 10_000) });
+  const verified = new LRUCache<string, { readonly result: Verified; readonly exp: number }>({
+    max: Math.max(1, options.cacheSize ?? 10_000),
+  });
   const cacheOn = (options.cacheSize ?? 10_000) > 0;
 
   const resolveKey = (header: JWTHeaderParameters) => {
@@ -81,7 +90,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
       const nowSec = now.getTime() / 1000;
       const cached = cacheOn ? verified.get(token) : undefined;
       if (cached) {
-        if (cached.exp + CLOCK_TOLERANCE_SEC > nowSec) return { ok: true, claims: cached };
+        if (cached.exp + CLOCK_TOLERANCE_SEC > nowSec) return cached.result;
         verified.delete(token);
         return { ok: false, reason: 'TOKEN_EXPIRED' };
       }
@@ -99,8 +108,9 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
         const claims = toClaims(payload);
         if (!claims || !plausibleLifetime(claims, nowSec, ttlSec))
           return { ok: false, reason: 'TOKEN_INVALID' };
-        if (cacheOn) verified.set(token, claims);
-        return { ok: true, claims };
+        const result: Verified = { ok: true, sessionId: claims.sid, userId: claims.sub };
+        if (cacheOn) verified.set(token, { result, exp: claims.exp });
+        return result;
       } catch (error) {
         // By code, not instanceof: jose may be loaded twice (CJS and ESM) in one process.
         if ((error as { code?: string }).code === errors.JWTExpired.code)

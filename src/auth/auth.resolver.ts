@@ -1,31 +1,34 @@
 import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
-import { AuditEventType } from '../audit/audit-event.entity.js';
 import { Auth, Public } from '../authz/decorators.js';
-import type { GraphQLContext } from '../graphql/context.js';
-import { AuthReason, badUserInput, unauthenticated } from '../graphql/errors.js';
-import { RevokeReason } from '../sessions/session.entity.js';
 import { Transport } from '../authz/transport.js';
-import { createUser } from '../users/user-service.js';
-import { User } from '../users/user.entity.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { leaveSession } from '../sessions/end-session.js';
 import { AuthPayload } from './auth-payload.js';
-import { hashPassword, passwordProblem } from '../users/passwords.js';
-import { knownDevice, rememberDevice } from './known-device.js';
-import { clientIp, guard } from './rate-limit-guard.js';
-import { renewSession } from './renew-session.js';
-import { assertCanStartSession, bearerPayload, startSession } from './start-session.js';
+import { changePassword, type ChangePasswordDeps } from './change-password.js';
+import type { CookieSessions } from './cookie-transport.js';
+import type { DeviceCookie } from './device-cookie.js';
+import { handDevice, presentedDevice } from './known-device.js';
+import { login, type LoginDeps } from './login.js';
+import { logout, logoutAll } from './logout.js';
+import { refresh, type RefreshDeps } from './refresh.js';
+import { authRefusal } from './refusals.js';
+import { register, type RegisterDeps } from './register.js';
+import { announceRenewal } from './renew-session.js';
+import { assertCanStartSession, handOver, type SessionHandover } from './start-session.js';
+import type { OpenedSession } from './open-session.js';
 
-/** One message for every credential failure: never say which of email and password was wrong. */
-const INVALID_CREDENTIALS = 'Invalid email or password';
+/** The collaborators of the auth mutations: their flows', and the request side of a session (cookie, tokens). */
+export type AuthResolverDeps = LoginDeps &
+  RegisterDeps &
+  RefreshDeps &
+  ChangePasswordDeps &
+  SessionHandover & { readonly cookies: CookieSessions; readonly deviceCookie: DeviceCookie };
 
-/**
- * The answer to registering a taken email. Registration logs in at once, so refusing is itself unavoidable; the
- * answer still does not single out the email or say an account exists, and it costs the same argon2 hash as a
- * success (createUser), so neither the words nor the time tell more than the refusal does.
- */
-const REGISTRATION_FAILED = 'Registration could not be completed with these details';
-
+/** Register, login, refresh, logout and changePassword: each maps its arguments to a flow and its result back. */
 @Resolver()
 export class AuthResolver {
+  constructor(private readonly deps: AuthResolverDeps) {}
+
   @Public()
   @Mutation(() => AuthPayload, { description: 'Creates an account and logs it in.' })
   async register(
@@ -34,16 +37,10 @@ export class AuthResolver {
     @Arg('transport', () => Transport, { defaultValue: Transport.COOKIE }) transport: Transport,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuthPayload> {
-    assertCanStartSession(ctx, transport); // before anything is counted or written
-    await guard(ctx, () => ctx.services.rateLimits.beforeRegister(clientIp(ctx)));
-    const result = await createUser(ctx.em, ctx.services.clock, { email, password });
-    if (!result.ok) {
-      // A taken email, or a lost race for one, names no field and no account (see REGISTRATION_FAILED).
-      if (result.reason === 'TAKEN') throw badUserInput(REGISTRATION_FAILED);
-      throw badUserInput(result.message, result.field);
-    }
-    const payload = await startSession(ctx, result.user, transport, AuditEventType.REGISTERED);
-    return { ...payload, deviceToken: rememberDevice(ctx, result.user.email, transport) };
+    assertCanStartSession(this.deps, ctx, transport); // before anything is counted or written
+    const result = await register(this.deps, ctx.em, { email, password, transport, meta: ctx.meta });
+    if (!result.ok) throw authRefusal(result);
+    return this.signedIn(ctx, result.opened, result.deviceToken);
   }
 
   @Public()
@@ -61,27 +58,12 @@ export class AuthResolver {
     deviceToken: string | null | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuthPayload> {
-    assertCanStartSession(ctx, transport); // before the password check, any counter or any row
-    const { em, meta, services } = ctx;
-    // Each attempt counts, however it is sent (aliases, repeated or concurrent requests): it is reserved, as a
-    // failure, before the password is checked, and refunded only when the password is right.
-    const device = knownDevice(ctx, email, deviceToken);
-    const attempt = await guard(ctx, () =>
-      services.rateLimits.reserveLoginAttempt({ email, ip: clientIp(ctx), device }),
-    );
-    const { user, knownUserId } = await services.credentials(em, email, password);
-    if (!user) {
-      await attempt.failed();
-      await services.audit.record(
-        em,
-        { type: AuditEventType.LOGIN_FAILED, userId: knownUserId, details: { transport } },
-        meta,
-      );
-      throw unauthenticated(AuthReason.INVALID_CREDENTIALS, INVALID_CREDENTIALS);
-    }
-    await attempt.succeeded();
-    const payload = await startSession(ctx, user, transport, AuditEventType.LOGIN_SUCCEEDED);
-    return { ...payload, deviceToken: rememberDevice(ctx, email, transport) };
+    assertCanStartSession(this.deps, ctx, transport); // before the password check, any counter or any row
+    const presented = presentedDevice(this.deps.deviceCookie, ctx.req, deviceToken);
+    const input = { email, password, transport, deviceToken: presented, meta: ctx.meta };
+    const result = await login(this.deps, ctx.em, input);
+    if (!result.ok) throw authRefusal(result);
+    return this.signedIn(ctx, result.opened, result.deviceToken);
   }
 
   @Public()
@@ -90,37 +72,9 @@ export class AuthResolver {
     @Arg('refreshToken', () => String) refreshToken: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuthPayload> {
-    const { em, meta, services } = ctx;
-    const result = await guard(ctx, () =>
-      services.refreshTokens.rotate(em, refreshToken, (sessionId) =>
-        services.rateLimits.beforeRefresh(sessionId),
-      ),
-    );
-    if (!result.ok) {
-      if (result.reason === 'REFRESH_TOKEN_REUSED' && result.session) {
-        const { session } = result;
-        const revoked = await services.sessions.revoke(em, session.id, RevokeReason.REFRESH_TOKEN_REUSED);
-        if (revoked) {
-          await services.audit.record(
-            em,
-            { type: AuditEventType.REFRESH_TOKEN_REUSED, userId: session.user.id, sessionId: session.id },
-            meta,
-          );
-        }
-      }
-      const message =
-        result.reason === 'TOKEN_INVALID' ? 'The refresh token is invalid' : 'Please log in again';
-      throw unauthenticated(AuthReason[result.reason], message);
-    }
-    const { session } = result;
-    if (!result.replayed) {
-      await services.audit.record(
-        em,
-        { type: AuditEventType.TOKEN_REFRESHED, userId: session.user.id, sessionId: session.id },
-        meta,
-      );
-    }
-    return bearerPayload(ctx, session.user.getEntity(), session, result.refreshToken);
+    const result = await refresh(this.deps, ctx.em, { refreshToken, meta: ctx.meta });
+    if (!result.ok) throw authRefusal(result);
+    return handOver(this.deps, ctx, result);
   }
 
   @Auth()
@@ -129,15 +83,8 @@ export class AuthResolver {
     description: 'Ends the calling session (and clears the cookie).',
   })
   async logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
-    const viewer = ctx.viewer!;
-    await ctx.services.sessions.revoke(ctx.em, viewer.sessionId, RevokeReason.LOGOUT);
-    await ctx.services.audit.record(
-      ctx.em,
-      { type: AuditEventType.LOGOUT, userId: viewer.userId, sessionId: viewer.sessionId },
-      ctx.meta,
-    );
-    if (viewer.transport === Transport.COOKIE) ctx.services.cookies.end(ctx.res);
-    ctx.viewer = null;
+    await logout(this.deps, ctx.em, ctx.viewer!, ctx.meta);
+    leaveSession(this.deps.cookies, ctx);
     return true;
   }
 
@@ -147,20 +94,8 @@ export class AuthResolver {
     description: "Ends every one of the caller's sessions; returns how many.",
   })
   async logoutAll(@Ctx() ctx: GraphQLContext): Promise<number> {
-    const viewer = ctx.viewer!;
-    const count = await ctx.services.sessions.revokeAllOfUser(ctx.em, viewer.userId, RevokeReason.LOGOUT_ALL);
-    await ctx.services.audit.record(
-      ctx.em,
-      {
-        type: AuditEventType.LOGOUT,
-        userId: viewer.userId,
-        sessionId: viewer.sessionId,
-        details: { all: true, count },
-      },
-      ctx.meta,
-    );
-    if (viewer.transport === Transport.COOKIE) ctx.services.cookies.end(ctx.res);
-    ctx.viewer = null;
+    const count = await logoutAll(this.deps, ctx.em, ctx.viewer!, ctx.meta);
+    leaveSession(this.deps.cookies, ctx);
     return count;
   }
 
@@ -175,34 +110,25 @@ export class AuthResolver {
     @Arg('newPassword', () => String) newPassword: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<boolean> {
-    const { em, services } = ctx;
     const viewer = ctx.viewer!;
-    const email = viewer.user.email;
     // The caller's session is renewed after the change: refuse now, not after every session has been revoked.
-    assertCanStartSession(ctx, viewer.transport);
-    // A stolen session must not become a way to guess the password: the login limits apply here too.
-    const device = knownDevice(ctx, email);
-    const attempt = await guard(
-      ctx,
-      () => services.rateLimits.reserveLoginAttempt({ email, ip: clientIp(ctx), device }),
-      viewer.userId,
-    );
-    const { user } = await services.credentials(em, email, currentPassword);
-    if (!user || user.id !== viewer.userId) {
-      await attempt.failed();
-      throw unauthenticated(AuthReason.INVALID_CREDENTIALS, 'The current password is wrong');
-    }
-    await attempt.succeeded();
-    const problem = passwordProblem(newPassword);
-    if (problem) throw badUserInput(problem, 'newPassword');
-    const passwordHash = await hashPassword(newPassword);
-    // Every session ends, the caller's own too: it is renewed below, so whoever else held its cookie or tokens
-    // is out with the old password. The new hash and the revocations commit together.
-    const revoked = await services.sessions.revokeAllOfUser(em, user.id, RevokeReason.PASSWORD_CHANGED, {
-      alongside: (tx) =>
-        tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: services.clock.now() }),
-    });
-    await renewSession(ctx, user, { revokedSessions: revoked, replacedSessionId: viewer.sessionId });
+    assertCanStartSession(this.deps, ctx, viewer.transport);
+    const deviceToken = presentedDevice(this.deps.deviceCookie, ctx.req);
+    const input = { viewer, currentPassword, newPassword, deviceToken, meta: ctx.meta };
+    const result = await changePassword(this.deps, ctx.em, input);
+    if (!result.ok) throw authRefusal(result);
+    announceRenewal(ctx, await handOver(this.deps, ctx, result.opened));
     return true;
+  }
+
+  /** Hands a new session to the client, and makes it a known device of the account. */
+  private async signedIn(
+    ctx: GraphQLContext,
+    opened: OpenedSession,
+    deviceToken: string,
+  ): Promise<AuthPayload> {
+    const payload = await handOver(this.deps, ctx, opened);
+    const transport = opened.session.transport;
+    return { ...payload, deviceToken: handDevice(this.deps.deviceCookie, ctx.res, deviceToken, transport) };
   }
 }

@@ -1,100 +1,106 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { LRUCache } from 'lru-cache';
-import { hashCookieId } from '../sessions/cookie-store.js';
-import type { Clock } from '../clock.js';
-import type { SessionCookieCodec } from '../sessions/session-cookie.js';
-import type { SessionService } from '../sessions/session-service.js';
 import { Transport } from '../authz/transport.js';
-import { rejectBearer } from '../http/bearer-errors.js';
-import type { AccessTokens } from './access-tokens.js';
 import { viewerOf, type Viewer } from '../authz/viewer.js';
+import type { SessionAdmission } from '../sessions/session-admission.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { CookieTransport } from './cookie-transport.js';
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    /** Set by `authenticate`: the caller, or null when anonymous. */
-    viewer?: Viewer | null;
-  }
+/** The request headers that carry a credential: all an HTTP request or a WebSocket upgrade has to offer. */
+export interface CredentialHeaders {
+  readonly authorization?: string;
+  readonly cookie?: string;
 }
 
+/** Why a bearer request is refused (RFC 6750 §3.1), in the words the response carries. */
+export interface Rejection {
+  readonly kind: 'rejected';
+  readonly status: 400 | 401;
+  readonly error: 'invalid_request' | 'invalid_token';
+  readonly reason: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'SESSION_REVOKED' | 'SESSION_EXPIRED';
+  readonly description: string;
+}
+
+/**
+ * Who is calling. `cookie` tells the response what to do with the session cookie: renew it (its session's idle
+ * expiry moved) or clear it (it names no live session).
+ */
+export type Identification =
+  | { readonly kind: 'anonymous'; readonly cookie?: { readonly kind: 'clear' } }
+  | {
+      readonly kind: 'viewer';
+      readonly viewer: Viewer;
+      readonly cookie?: { readonly kind: 'renew'; readonly sid: string };
+    }
+  | Rejection;
+
+/** Decides who is calling from a request's credential headers, at `now`. */
+export type Authenticate = (headers: CredentialHeaders, now: Date) => Promise<Identification>;
+
 export interface AuthenticateOptions {
-  readonly clock: Clock;
-  readonly tokens: AccessTokens;
-  readonly sessions: SessionService;
-  readonly cookie: SessionCookieCodec;
+  readonly tokens: Pick<AccessTokens, 'verify'>;
+  readonly sessions: Pick<SessionAdmission, 'admit'>;
+  readonly cookies: Pick<CookieTransport, 'identify' | 'forget'>;
 }
 
 const SCHEME = 'Bearer ';
 // RFC 6750 §2.1 b64token.
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-/**
- * Decides who is calling. A bearer token, when present, decides alone: a bad one is a 401 and never falls back
- * to the cookie or to anonymous. Otherwise the session cookie, otherwise anonymous.
- */
-export function createAuthenticate(options: AuthenticateOptions): RequestHandler {
-  const { clock, tokens, sessions, cookie } = options;
+const ANONYMOUS: Identification = { kind: 'anonymous' };
+const CLEAR_COOKIE: Identification = { kind: 'anonymous', cookie: { kind: 'clear' } };
+const MALFORMED = rejectToken('invalid_request', 'TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
+const TOKEN_INVALID = rejectToken('invalid_token', 'TOKEN_INVALID', 'The access token is invalid');
+const TOKEN_EXPIRED = rejectToken('invalid_token', 'TOKEN_EXPIRED', 'The access token expired');
+const SESSION_REVOKED = rejectToken('invalid_token', 'SESSION_REVOKED', 'The session was revoked');
+const SESSION_EXPIRED = rejectToken('invalid_token', 'SESSION_EXPIRED', 'The session expired');
 
-  const bearer = async (req: Request, res: Response, next: NextFunction, header: string) => {
-    const malformed = () =>
-      rejectBearer(res, 'invalid_request', 'TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
+/**
+ * One identification path for both transports: each turns its credential into a session id, and one admission
+ * (`sessions.admit`) decides. A bearer token, when present, decides alone: a bad one is refused and never falls back
+ * to the cookie or to anonymous. Otherwise the session cookie; an expired, revoked or forged one makes the request
+ * anonymous and is cleared. Otherwise anonymous.
+ */
+export function createAuthenticate(options: AuthenticateOptions): Authenticate {
+  const { tokens, sessions, cookies } = options;
+
+  const byToken = async (header: string, now: Date): Promise<Identification> => {
     // RFC 7235 §2.1: the scheme name is case-insensitive.
     if (!header.startsWith(SCHEME) && header.slice(0, SCHEME.length).toLowerCase() !== 'bearer ')
-      return malformed();
+      return MALFORMED;
     const token = header.slice(SCHEME.length);
-    const now = clock.now(); // read once per request
     const verified = await tokens.verify(token, now);
     if (!verified.ok) {
       // The shape is only checked when the token failed: a valid token is well-formed by construction.
-      if (!B64TOKEN.test(token)) return malformed();
-      const description =
-        verified.reason === 'TOKEN_EXPIRED' ? 'The access token expired' : 'The access token is invalid';
-      return rejectBearer(res, 'invalid_token', verified.reason, description);
+      if (!B64TOKEN.test(token)) return MALFORMED;
+      return verified.reason === 'TOKEN_EXPIRED' ? TOKEN_EXPIRED : TOKEN_INVALID;
     }
-    const session = await sessions.check(verified.claims.sid, now);
-    if (!session.ok) {
-      const description =
-        session.reason === 'SESSION_EXPIRED' ? 'The session expired' : 'The session was revoked';
-      return rejectBearer(res, 'invalid_token', session.reason, description);
-    }
-    const { state } = session;
-    if (state.user.id !== verified.claims.sub || state.transport !== Transport.BEARER) {
-      return rejectBearer(res, 'invalid_token', 'TOKEN_INVALID', 'The access token is invalid');
-    }
-    sessions.touch(state, now);
-    req.viewer = viewerOf(state);
-    next();
+    const admission = await sessions.admit(verified.sessionId, Transport.BEARER, now, verified.userId);
+    if (admission.ok) return { kind: 'viewer', viewer: viewerOf(admission.state) };
+    if (admission.reason === 'SESSION_REVOKED') return SESSION_REVOKED;
+    if (admission.reason === 'SESSION_EXPIRED') return SESSION_EXPIRED;
+    // A cookie session's id, or another user's, in a token we signed: not a credential for this session.
+    return TOKEN_INVALID;
   };
 
-  // The cookie is read here directly (not by express-session on every request): no session object, no Set-Cookie
-  // on every answer; the cookie is re-issued with a fresh expiry when the idle expiry moves (at most once a minute).
-  // A verified cookie is remembered (like a verified token), so its signature and hash are computed once; whether
-  // its session is still alive is checked on every request.
-  const knownCookies = new LRUCache<string, { sid: string; sessionId: string }>({ max: 10_000 });
-  const byCookie = async (req: Request, res: Response) => {
-    req.viewer = null;
-    const raw = cookie.find(req.headers.cookie);
-    if (raw === undefined) return;
-    let known = knownCookies.get(raw);
-    if (!known) {
-      const sid = cookie.verify(raw);
-      const sessionId = sid ? await sessions.idByCookieHash(hashCookieId(sid)) : null;
-      if (sid && sessionId) knownCookies.set(raw, (known = { sid, sessionId }));
+  const byCookie = async (header: string | undefined, now: Date): Promise<Identification> => {
+    const credential = await cookies.identify(header);
+    if (credential === undefined) return ANONYMOUS;
+    if (credential === null) return CLEAR_COOKIE;
+    const admission = await sessions.admit(credential.sessionId, Transport.COOKIE, now);
+    if (!admission.ok) {
+      cookies.forget(credential);
+      return CLEAR_COOKIE;
     }
-    const now = clock.now();
-    const result = known ? await sessions.check(known.sessionId, now) : undefined;
-    if (known && result?.ok && result.state.transport === Transport.COOKIE) {
-      req.viewer = viewerOf(result.state);
-      if (sessions.touch(result.state, now)) cookie.write(res, known.sid);
-      return;
-    }
-    // An expired, revoked or forged cookie makes the request anonymous and is cleared.
-    if (known) knownCookies.delete(raw);
-    cookie.clear(res);
+    const viewer = viewerOf(admission.state);
+    // The cookie is re-issued only when the idle expiry moved (at most once a minute), not on every answer.
+    return admission.touched
+      ? { kind: 'viewer', viewer, cookie: { kind: 'renew', sid: credential.sid } }
+      : { kind: 'viewer', viewer };
   };
 
-  return (req, res, next) => {
-    const header = req.headers.authorization;
-    if (header !== undefined) bearer(req, res, next, header).catch(next);
-    else byCookie(req, res).then(() => next(), next);
-  };
+  return (headers, now) =>
+    headers.authorization !== undefined ? byToken(headers.authorization, now) : byCookie(headers.cookie, now);
+}
+
+function rejectToken(error: Rejection['error'], reason: Rejection['reason'], description: string): Rejection {
+  return { kind: 'rejected', status: error === 'invalid_token' ? 401 : 400, error, reason, description };
 }

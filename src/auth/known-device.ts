@@ -1,22 +1,30 @@
-import type { GraphQLContext } from '../graphql/context.js';
+import type { Request, Response } from 'express';
 import { Transport } from '../authz/transport.js';
+import type { DeviceCookie } from './device-cookie.js';
 
 /**
- * The device id of a client that proves it logged in to `email`'s account before (the `deviceToken` argument of
- * a bearer client, else a browser's device cookie), or null for an unknown client.
+ * The device token a client presents, unverified: a bearer client's `deviceToken` argument, else a browser's
+ * device cookie. The flow verifies it against the account it is about.
  */
-export function knownDevice(ctx: GraphQLContext, email: string, argument?: string | null): string | null {
-  const { deviceTokens, deviceCookie } = ctx.services;
-  return deviceTokens.verify(argument ?? deviceCookie.read(ctx.req), email);
+export function presentedDevice(
+  cookie: Pick<DeviceCookie, 'read'>,
+  req: Request,
+  argument?: string | null,
+): string | null {
+  return argument ?? cookie.read(req) ?? null;
 }
 
 /**
- * Makes the client a known device of `email`'s account after a successful login: a browser gets the cookie, a
- * bearer client the token to keep and send back (returned here; null for a browser, whose scripts never see it).
+ * Makes the client a known device of the account it has just logged in to: a browser gets the token as a cookie
+ * (null returned: its scripts never see it), a bearer client gets it to keep and send back.
  */
-export function rememberDevice(ctx: GraphQLContext, email: string, transport: Transport): string | null {
-  const token = ctx.services.deviceTokens.issue(email);
+export function handDevice(
+  cookie: Pick<DeviceCookie, 'write'>,
+  res: Response,
+  token: string,
+  transport: Transport,
+): string | null {
   if (transport === Transport.BEARER) return token;
-  ctx.services.deviceCookie.write(ctx.res, token);
+  cookie.write(res, token);
   return null;
 }

@@ -1,32 +1,44 @@
 import { AuditEventType } from '../audit/audit-event.entity.js';
-import type { GraphQLContext } from '../graphql/context.js';
-import { rateLimited } from '../graphql/errors.js';
+import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
+import type { Em } from '../db/types.js';
 import { RateLimited } from './rate-limits.js';
 
-/** Runs work that may hit a rate limit; over the limit, records RATE_LIMITED and answers 429 with Retry-After. */
+/** A flow refused by a rate limit: answered 429 with Retry-After. */
+export interface RateLimitedResult {
+  readonly ok: false;
+  readonly reason: 'RATE_LIMITED';
+  readonly retryAfterSec: number;
+}
+
+/**
+ * Runs work that may hit a rate limit: its value, or RATE_LIMITED, recorded in the audit trail. A refusal changed
+ * nothing (the limiter refuses before the work does anything), so its audit row stands alone.
+ */
 export async function guard<T>(
-  ctx: GraphQLContext,
+  deps: { readonly audit: AuditLog },
+  em: Em,
+  meta: RequestMeta,
   work: () => Promise<T>,
-  userId?: string | null,
-): Promise<T> {
+  userId: string | null = null,
+): Promise<{ readonly ok: true; readonly value: T } | RateLimitedResult> {
   try {
-    return await work();
+    return { ok: true, value: await work() };
   } catch (error) {
     if (!(error instanceof RateLimited)) throw error;
-    await ctx.services.audit.record(
-      ctx.em,
+    await deps.audit.record(
+      em,
       {
         type: AuditEventType.RATE_LIMITED,
-        userId: userId ?? null,
+        userId,
         details: { limit: error.limit, retryAfter: error.retryAfterSec },
       },
-      ctx.meta,
+      meta,
     );
-    throw rateLimited(error.retryAfterSec);
+    return { ok: false, reason: 'RATE_LIMITED', retryAfterSec: error.retryAfterSec };
   }
 }
 
 /** The address rate limits count by: the socket peer unless TRUST_PROXY says a proxy's header is to be believed. */
-export function clientIp(ctx: GraphQLContext): string {
-  return ctx.meta.ip ?? 'unknown';
+export function clientIp(meta: RequestMeta): string {
+  return meta.ip ?? 'unknown';
 }

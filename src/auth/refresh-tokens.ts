@@ -25,7 +25,8 @@ export interface RefreshTokenServiceOptions {
   readonly codec: RefreshTokenCodec;
   readonly clock: Clock;
   readonly reuseGraceSec: number;
-  readonly idleExpiry: (now: Date) => Date;
+  /** The sessions module's own write of a refresh's activity (the Session row has one writer). */
+  readonly extendSession: (tx: Em, session: Session, now: Date) => void;
 }
 
 /** Issues and rotates refresh tokens (RFC 9700 §4.14: rotation with reuse detection). */
@@ -82,8 +83,7 @@ export class RefreshTokenService {
           parentId: row.id,
           createdAt: now,
         });
-        session.lastSeenAt = now;
-        session.idleExpiresAt = this.options.idleExpiry(now);
+        this.options.extendSession(tx as Em, session, now);
         await tx.flush();
         return { ok: true, session, refreshToken: successor, replayed: false } as const;
       }

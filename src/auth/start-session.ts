@@ -1,55 +1,50 @@
 import { GraphQLError } from 'graphql';
-import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { ErrorCode } from '../graphql/errors.js';
-import type { Session } from '../sessions/session.entity.js';
 import { Transport } from '../authz/transport.js';
-import type { User } from '../users/user.entity.js';
-import type { AuthPayload } from './auth-payload.js';
 import { viewerOf } from '../authz/viewer.js';
+import type { Session } from '../sessions/session.entity.js';
+import { stateOf } from '../sessions/session-state.js';
+import type { User } from '../users/user.entity.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { CookieSessions } from './cookie-transport.js';
+import type { AuthPayload } from './auth-payload.js';
+import type { OpenedSession } from './open-session.js';
+
+/** What handing a session to the client needs: its cookie, or its access token. */
+export interface SessionHandover {
+  readonly cookies: Pick<CookieSessions, 'refusal' | 'establish'>;
+  readonly accessTokens: Pick<AccessTokens, 'issue'>;
+}
 
 /**
- * Refuses, with BAD_REQUEST, a request on which a session of `transport` cannot be started. Register and login call
- * it first, before the password check, the user, the Session row, the audit row or any counter: a session that
- * cannot reach the client must not be left behind (or audited as a success).
+ * Refuses, with BAD_REQUEST, a request on which a session of `transport` cannot be started. Register, login and
+ * changePassword call it first, before the password check, the user, the Session row, the audit row or any
+ * counter: a session that cannot reach the client must not be left behind (or audited as a success).
  */
-export function assertCanStartSession(ctx: GraphQLContext, transport: Transport): void {
+export function assertCanStartSession(
+  deps: Pick<SessionHandover, 'cookies'>,
+  ctx: GraphQLContext,
+  transport: Transport,
+): void {
   if (transport !== Transport.COOKIE) return;
-  const refusal = ctx.services.cookies.refusal(ctx.req);
+  const refusal = deps.cookies.refusal(ctx.req);
   if (refusal) throw new GraphQLError(refusal.message, { extensions: { code: ErrorCode.BAD_REQUEST } });
 }
 
 /**
- * Opens a session for a user who has just proved their password (register, login, or a password change, which
- * renews the caller's session), on either transport, and makes the rest of this response speak for it.
+ * Hands a session opened (and committed) by a flow to the client, and makes the rest of this response speak for
+ * it: a cookie session gets its cookie (the store binds it to the row from its own connection, hence after the
+ * commit), a bearer session an access token beside its refresh token.
  */
-export async function startSession(
+export async function handOver(
+  deps: SessionHandover,
   ctx: GraphQLContext,
-  user: User,
-  transport: Transport,
-  event: AuditEventType.REGISTERED | AuditEventType.LOGIN_SUCCEEDED | AuditEventType.PASSWORD_CHANGED,
-  details: Record<string, unknown> = {},
+  opened: OpenedSession,
 ): Promise<AuthPayload> {
-  const { meta, services } = ctx;
-  assertCanStartSession(ctx, transport); // the callers asked already; this keeps a new caller from forgetting
-  const { session, refreshToken } = await ctx.em.transactional(async (tx) => {
-    const created = await services.sessions.create(tx, {
-      user,
-      transport,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    });
-    await services.audit.record(
-      tx,
-      { type: event, userId: user.id, sessionId: created.id, details: { transport, ...details } },
-      meta,
-    );
-    const token = transport === Transport.BEARER ? await services.refreshTokens.issue(tx, created) : null;
-    return { session: created, refreshToken: token };
-  });
-  // After the commit: the cookie store binds the cookie to the row from its own connection.
+  const { user, session, refreshToken } = opened;
   if (refreshToken === null) {
-    await services.cookies.establish(ctx.req, ctx.res, session.id);
+    await deps.cookies.establish(ctx.req, ctx.res, session.id);
     becomeViewer(ctx, user, session);
     return {
       user,
@@ -60,21 +55,7 @@ export async function startSession(
       refreshTokenExpiresAt: null,
     };
   }
-  return bearerPayload(ctx, user, session, refreshToken);
-}
-
-/** Issues an access token for a bearer session and answers with the pair. */
-export async function bearerPayload(
-  ctx: GraphQLContext,
-  user: User,
-  session: Session,
-  refreshToken: string,
-): Promise<AuthPayload> {
-  const access = await ctx.services.accessTokens.issue({
-    userId: user.id,
-    sessionId: session.id,
-    roles: user.roles,
-  });
+  const access = await deps.accessTokens.issue({ userId: user.id, sessionId: session.id, roles: user.roles });
   becomeViewer(ctx, user, session);
   return {
     user,
@@ -87,14 +68,5 @@ export async function bearerPayload(
 }
 
 function becomeViewer(ctx: GraphQLContext, user: User, session: Session): void {
-  ctx.viewer = viewerOf({
-    sessionId: session.id,
-    transport: session.transport,
-    authTime: session.authTime,
-    idleExpiresAt: session.idleExpiresAt,
-    absoluteExpiresAt: session.absoluteExpiresAt,
-    lastSeenAt: session.lastSeenAt,
-    revokedAt: null,
-    user: { id: user.id, email: user.email, roles: [...user.roles], createdAt: user.createdAt },
-  });
+  ctx.viewer = viewerOf(stateOf(session, user));
 }

@@ -1,5 +1,7 @@
 import type { Role } from '../authz/role.js';
 import type { Transport } from '../authz/transport.js';
+import type { User } from '../users/user.entity.js';
+import type { Session } from './session.entity.js';
 
 /** What the hot path needs to know about a session and its user, cached per instance. */
 export interface SessionState {
@@ -24,6 +26,30 @@ export interface UserSnapshot {
 export type SessionCheck =
   | { readonly ok: true; readonly state: SessionState }
   | { readonly ok: false; readonly reason: 'SESSION_REVOKED' | 'SESSION_EXPIRED' };
+
+/** The columns of a Session row and of its user that a SessionState is made of. */
+export type SessionRow = Pick<
+  Session,
+  'id' | 'transport' | 'authTime' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'lastSeenAt' | 'revokedAt'
+>;
+export type UserRow = Pick<User, 'id' | 'email' | 'roles' | 'createdAt'>;
+
+/**
+ * The one builder of a SessionState, from a session row and its user (the cache's read, and a session that was
+ * just started). The roles are copied: a later change to the entity must not reach a state already handed out.
+ */
+export function stateOf(session: SessionRow, user: UserRow): SessionState {
+  return {
+    sessionId: session.id,
+    transport: session.transport,
+    authTime: session.authTime,
+    idleExpiresAt: session.idleExpiresAt,
+    absoluteExpiresAt: session.absoluteExpiresAt,
+    lastSeenAt: session.lastSeenAt,
+    revokedAt: session.revokedAt,
+    user: { id: user.id, email: user.email, roles: [...user.roles], createdAt: user.createdAt },
+  };
+}
 
 /** Is this session usable at `now`? */
 export function checkSession(state: SessionState | null, now: Date): SessionCheck {

@@ -1,24 +1,30 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AuditEventType } from '../audit/audit-event.entity.js';
-import { auditDenial } from '../audit/audit-denial.js';
 import { Auth } from '../authz/decorators.js';
+import { Role } from '../authz/role.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { AuthReason, badUserInput, forbidden } from '../graphql/errors.js';
 import { isUuid } from '../graphql/ids.js';
-import { hasAnyRole, Role } from '../authz/role.js';
-import { User } from '../users/user.entity.js';
-import { RevokeReason, Session } from './session.entity.js';
-import { Transport } from '../authz/transport.js';
+import { type EndSessionDeps, leaveSession, revokeSession, revokeUserSessions } from './end-session.js';
+import { Session } from './session.entity.js';
+import type { SessionService } from './session-service.js';
 
+export interface SessionResolverDeps extends EndSessionDeps {
+  readonly sessions: Pick<SessionService, 'listLive' | 'revoke' | 'revokeAllOfUser'>;
+  readonly cookies: { end(res: GraphQLContext['res']): void };
+}
+
+/** The caller's devices, and ending them. */
 @Resolver(() => Session)
 export class SessionResolver {
+  constructor(private readonly deps: SessionResolverDeps) {}
+
   @Auth()
   @Query(() => [Session], {
     nullable: 'itemsAndList',
     description: "The caller's live sessions (devices), most recently used first.",
   })
   mySessions(@Ctx() ctx: GraphQLContext): Promise<Session[]> {
-    return ctx.services.sessions.listLive(ctx.em, ctx.viewer!.userId);
+    return this.deps.sessions.listLive(ctx.em, ctx.viewer!.userId);
   }
 
   @FieldResolver(() => Boolean, { description: 'Is this the session making the request?' })
@@ -32,48 +38,16 @@ export class SessionResolver {
     description: "Revokes one of your sessions (ADMIN: anyone's); false if already ended.",
   })
   async revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    const viewer = ctx.viewer!;
     if (!isUuid(id)) throw badUserInput('No such session', 'id');
-    const session = await ctx.em.findOne(Session, id);
-    const admin = hasAnyRole(viewer.roles, [Role.ADMIN]);
-    if (!session && admin) throw badUserInput('No such session', 'id');
-    // To anyone else, an unknown id and another user's session get the same answer: it must not say which
-    // session ids exist. Only the real attempt on someone's session is audited.
-    if (!session || (session.user.id !== viewer.userId && !admin)) {
-      if (session) {
-        auditDenial(
-          { audit: ctx.services.audit, em: ctx.em.fork() },
-          viewer,
-          ctx.meta,
-          'Mutation.revokeSession',
-          'NOT_OWNER',
-        );
-      }
-      throw forbidden(AuthReason.NOT_OWNER);
+    const viewer = ctx.viewer!;
+    const result = await revokeSession(this.deps, ctx.em, { viewer, sessionId: id, meta: ctx.meta });
+    if (!result.ok) {
+      throw result.reason === 'NOT_OWNER'
+        ? forbidden(AuthReason.NOT_OWNER)
+        : badUserInput('No such session', 'id');
     }
-    const own = session.user.id === viewer.userId;
-    const revoked = await ctx.services.sessions.revoke(
-      ctx.em,
-      id,
-      own ? RevokeReason.REVOKED : RevokeReason.ADMIN_REVOKED,
-    );
-    if (revoked) {
-      await ctx.services.audit.record(
-        ctx.em,
-        {
-          type: AuditEventType.SESSION_REVOKED,
-          userId: session.user.id,
-          sessionId: id,
-          details: { by: viewer.userId },
-        },
-        ctx.meta,
-      );
-    }
-    if (id === viewer.sessionId) {
-      if (viewer.transport === Transport.COOKIE) ctx.services.cookies.end(ctx.res);
-      ctx.viewer = null;
-    }
-    return revoked;
+    if (id === viewer.sessionId) leaveSession(this.deps.cookies, ctx);
+    return result.revoked;
   }
 
   @Auth({ requires: [Role.ADMIN] })
@@ -82,14 +56,11 @@ export class SessionResolver {
     @Arg('userId', () => ID) userId: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<number> {
-    if (!isUuid(userId) || !(await ctx.em.count(User, { id: userId })))
-      throw badUserInput('No such user', 'userId');
-    const count = await ctx.services.sessions.revokeAllOfUser(ctx.em, userId, RevokeReason.ADMIN_REVOKED);
-    await ctx.services.audit.record(
-      ctx.em,
-      { type: AuditEventType.SESSION_REVOKED, userId, details: { all: true, count, by: ctx.viewer!.userId } },
-      ctx.meta,
-    );
-    return count;
+    const by = ctx.viewer!.userId;
+    const result = isUuid(userId)
+      ? await revokeUserSessions(this.deps, ctx.em, { userId, by, meta: ctx.meta })
+      : null;
+    if (!result?.ok) throw badUserInput('No such user', 'userId');
+    return result.count;
   }
 }

@@ -1,44 +1,20 @@
 import { AuditEventType } from '../audit/audit-event.entity.js';
-import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
+import type { Invalidations } from '../sessions/invalidations.js';
 import { RevokeReason } from '../sessions/session.entity.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { wouldRemoveLastAdmin } from './last-admin.js';
+import { type Actor, refusable, Refused, type UserChangeResult } from './refusal.js';
 import { User } from './user.entity.js';
 
 /** What the ADMIN lifecycle operations need. */
 export interface UserLifecycleDeps {
-  readonly sessions: Pick<SessionService, 'invalidating' | 'revokeAllOfUser'>;
+  readonly sessions: Pick<SessionService, 'revokeAllOfUser'>;
+  readonly invalidations: Pick<Invalidations, 'run'>;
   readonly audit: AuditLog;
   readonly clock: Clock;
-}
-
-/** Who asks (an ADMIN's session) and from where: for the audit trail. */
-export interface Actor {
-  readonly userId: string;
-  readonly sessionId: string;
-  readonly meta: RequestMeta;
-}
-
-export type LifecycleResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: 'NO_SUCH_USER' | 'LAST_ADMIN' };
-
-/** Thrown inside a transaction to roll it back; turned into a result before it leaves this module. */
-class Refused extends Error {
-  constructor(readonly reason: 'NO_SUCH_USER' | 'LAST_ADMIN') {
-    super(reason);
-  }
-}
-
-async function refusable<T>(work: () => Promise<T>): Promise<LifecycleResult<T>> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (error instanceof Refused) return { ok: false, reason: error.reason };
-    throw error;
-  }
 }
 
 /**
@@ -50,7 +26,7 @@ export function disableUser(
   em: Em,
   userId: string,
   actor: Actor,
-): Promise<LifecycleResult<User>> {
+): Promise<UserChangeResult<User>> {
   return refusable(async () => {
     const user = await em.findOne(User, userId);
     if (!user) throw new Refused('NO_SUCH_USER');
@@ -77,7 +53,7 @@ export function enableUser(
   em: Em,
   userId: string,
   actor: Actor,
-): Promise<LifecycleResult<User>> {
+): Promise<UserChangeResult<User>> {
   return refusable(async () => {
     const user = await em.findOne(User, userId);
     if (!user) throw new Refused('NO_SUCH_USER');
@@ -103,9 +79,9 @@ export function deleteUser(
   em: Em,
   userId: string,
   actor: Actor,
-): Promise<LifecycleResult<true>> {
+): Promise<UserChangeResult<true>> {
   return refusable(async () => {
-    const deleted = await deps.sessions.invalidating(em, { kind: 'user', id: userId }, async (tx) => {
+    const deleted = await deps.invalidations.run(em, { kind: 'user', id: userId }, async (tx) => {
       if (await wouldRemoveLastAdmin(tx, userId)) throw new Refused('LAST_ADMIN');
       const n = await tx.nativeDelete(User, { id: userId });
       if (n > 0) await record(deps, tx, AuditEventType.USER_DELETED, userId, actor);
@@ -117,7 +93,7 @@ export function deleteUser(
 }
 
 function record(
-  deps: UserLifecycleDeps,
+  deps: Pick<UserLifecycleDeps, 'audit'>,
   tx: Em,
   type: AuditEventType,
   userId: string,

@@ -26,40 +26,48 @@ const TAKEN = { ok: false, reason: 'TAKEN' } as const;
  * Creates a user after checking the email and the password policy; a taken email is a result, not a crash.
  * A taken email costs what a new one does: the password is hashed (one argon2 hash) before the email is looked up,
  * so the time of the answer does not say whether an account exists. The policy checks come first: their answers
- * depend only on the input, never on the accounts.
+ * depend only on the input, never on the accounts. `alongside` runs in the same transaction once the user is
+ * written (a registration's session and audit event): all of it commits, or none.
  */
 export async function createUser(
   em: Em,
   clock: Clock,
   input: { email: string; password: string; roles?: Role[] },
   hash: PasswordHasher = hashPassword,
+  alongside?: (tx: Em, user: User) => Promise<void>,
 ): Promise<CreateUserResult> {
   const email = normalizeEmail(input.email);
   const emailIssue = emailProblem(email);
   if (emailIssue) return { ok: false, reason: 'INVALID', field: 'email', message: emailIssue };
   const passwordIssue = passwordProblem(input.password);
   if (passwordIssue) return { ok: false, reason: 'INVALID', field: 'password', message: passwordIssue };
+  // Hashed before the transaction: the slow part holds no connection.
   const passwordHash = await hash(input.password);
-  if (await em.count(User, { email })) return TAKEN;
-  const now = clock.now();
-  const user = em.create(User, {
-    email,
-    passwordHash,
-    roles: normalizeRoles(input.roles ?? [Role.USER]),
-    createdAt: now,
-    updatedAt: now,
-  });
-  try {
-    await em.persistAndFlush(user);
-  } catch (error) {
-    // Two registrations of one email at once: the unique constraint decides, and the loser is answered as taken.
-    if (error instanceof UniqueConstraintViolationException) {
-      em.clear();
-      return TAKEN;
+  return em.transactional(async (tx) => {
+    if (await tx.count(User, { email })) return TAKEN;
+    const now = clock.now();
+    let user: User;
+    try {
+      // In a savepoint: two registrations of one email at once, and the unique constraint decides; the loser's
+      // insert alone is rolled back, and it is answered as taken.
+      user = await tx.transactional(async (sp) => {
+        const created = sp.create(User, {
+          email,
+          passwordHash,
+          roles: normalizeRoles(input.roles ?? [Role.USER]),
+          createdAt: now,
+          updatedAt: now,
+        });
+        await sp.flush();
+        return created;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return TAKEN;
+      throw error;
     }
-    throw error;
-  }
-  return { ok: true, user };
+    await alongside?.(tx as Em, user);
+    return { ok: true, user } as const;
+  });
 }
 
 /** Creates the bootstrap ADMIN if no user has that email. Never touches an existing account. */

@@ -1,17 +1,22 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AuditEventType } from '../audit/audit-event.entity.js';
 import { Auth, Public } from '../authz/decorators.js';
+import { Role } from '../authz/role.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { badUserInput } from '../graphql/errors.js';
-import type { UserSnapshot } from '../sessions/session-state.js';
 import { isUuid } from '../graphql/ids.js';
-import { wouldRemoveLastAdmin } from './last-admin.js';
-import { deleteUser, disableUser, enableUser, type LifecycleResult } from './user-lifecycle.js';
-import { normalizeRoles, Role } from '../authz/role.js';
+import type { UserSnapshot } from '../sessions/session-state.js';
+import type { Actor, UserChangeResult } from './refusal.js';
+import { setUserRoles, type SetUserRolesDeps } from './set-user-roles.js';
+import { deleteUser, disableUser, enableUser, type UserLifecycleDeps } from './user-lifecycle.js';
 import { User } from './user.entity.js';
 
+export type UserResolverDeps = SetUserRolesDeps & UserLifecycleDeps;
+
+/** The caller, and an ADMIN's view and changes of users. */
 @Resolver(() => User)
 export class UserResolver {
+  constructor(private readonly deps: UserResolverDeps) {}
+
   /** Answered from the session state: no database read. */
   @Public()
   @Query(() => User, { nullable: true, description: 'The caller, or null when anonymous.' })
@@ -41,30 +46,12 @@ export class UserResolver {
     @Arg('roles', () => [Role]) roles: Role[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<User> {
-    const next = normalizeRoles(roles);
-    if (next.length === 0) throw badUserInput('A user needs at least one role', 'roles');
-    const { em, services } = ctx;
-    const user = isUuid(userId) ? await em.findOne(User, userId) : null;
-    if (!user) throw badUserInput('No such user', 'userId');
-    const before = [...user.roles];
-    await services.sessions.invalidating(em, { kind: 'user', id: user.id }, async (tx) => {
-      // Never leave the system without an administrator (serialized with every such change: last-admin.ts).
-      if (!next.includes(Role.ADMIN) && (await wouldRemoveLastAdmin(tx, user.id)))
-        throw badUserInput('Cannot remove the last ADMIN', 'roles');
-      return tx.nativeUpdate(User, { id: user.id }, { roles: next, updatedAt: services.clock.now() });
-    });
-    user.roles = next;
-    await services.audit.record(
-      em,
-      {
-        type: AuditEventType.ROLES_CHANGED,
-        userId: user.id,
-        sessionId: ctx.viewer!.sessionId,
-        details: { before, after: next, by: ctx.viewer!.userId },
-      },
-      ctx.meta,
-    );
-    return user;
+    const input = { userId: isUuid(userId) ? userId : null, roles, actor: actorOf(ctx) };
+    const result = await setUserRoles(this.deps, ctx.em, input);
+    if (result.ok) return result.value;
+    if (result.reason === 'NO_ROLE') throw badUserInput('A user needs at least one role', 'roles');
+    if (result.reason === 'LAST_ADMIN') throw badUserInput('Cannot remove the last ADMIN', 'roles');
+    throw badUserInput('No such user', 'userId');
   }
 
   /** `me` answers from the session snapshot: a live session's user is never disabled (their sessions are refused). */
@@ -81,13 +68,13 @@ export class UserResolver {
       'Disables a user: no login, and every one of their sessions ends at once. Not the last ADMIN.',
   })
   async disableUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<User> {
-    return lifecycleAnswer(await disableUser(ctx.services, ctx.em, checkedId(userId), actorOf(ctx)));
+    return lifecycleAnswer(await disableUser(this.deps, ctx.em, checkedId(userId), actorOf(ctx)));
   }
 
   @Auth({ requires: [Role.ADMIN], fresh: 900 })
   @Mutation(() => User, { nullable: true, description: 'Lets a disabled user log in again.' })
   async enableUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<User> {
-    return lifecycleAnswer(await enableUser(ctx.services, ctx.em, checkedId(userId), actorOf(ctx)));
+    return lifecycleAnswer(await enableUser(this.deps, ctx.em, checkedId(userId), actorOf(ctx)));
   }
 
   @Auth({ requires: [Role.ADMIN], fresh: 900 })
@@ -96,7 +83,7 @@ export class UserResolver {
     description: 'Deletes a user and their sessions, on every instance at once. Not the last ADMIN.',
   })
   async deleteUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return lifecycleAnswer(await deleteUser(ctx.services, ctx.em, checkedId(userId), actorOf(ctx)));
+    return lifecycleAnswer(await deleteUser(this.deps, ctx.em, checkedId(userId), actorOf(ctx)));
   }
 }
 
@@ -105,11 +92,11 @@ function checkedId(userId: string): string {
   return userId;
 }
 
-function actorOf(ctx: GraphQLContext) {
+function actorOf(ctx: GraphQLContext): Actor {
   return { userId: ctx.viewer!.userId, sessionId: ctx.viewer!.sessionId, meta: ctx.meta };
 }
 
-function lifecycleAnswer<T>(result: LifecycleResult<T>): T {
+function lifecycleAnswer<T>(result: UserChangeResult<T>): T {
   if (result.ok) return result.value;
   throw result.reason === 'LAST_ADMIN'
     ? badUserInput('Cannot disable or delete the last ADMIN', 'userId')

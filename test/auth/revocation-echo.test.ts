@@ -1,6 +1,7 @@
 import type { Em } from '../../src/db/types.js';
 import type { Invalidation } from '../../src/sessions/invalidation.js';
-import { RevokeReason, type SessionService } from '../../src/sessions/session-service.js';
+import type { Invalidations } from '../../src/sessions/invalidations.js';
+import { RevokeReason } from '../../src/sessions/session.entity.js';
 import { errorReason, gql } from '../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -36,7 +37,7 @@ afterAll(async () => {
 const ME = '{ me { id } }';
 
 /** Holds invalidations heard by B's listener and A's echoes until `open()`; then B's copy first, A's after it. */
-function channelGate(revoking: SessionService, other: SessionService) {
+function channelGate(revoking: Invalidations, other: Invalidations) {
   const keyOf = (invalidation: Invalidation) => `${invalidation.kind}:${invalidation.id}`;
   const evict = other.evict.bind(other);
   const heard = revoking.echoes.heard.bind(revoking.echoes);
@@ -85,7 +86,7 @@ describe('a revocation answers only after its announcement has come back', () =>
   it('B refuses a session revoked through A the moment A’s revoke returns, though B hears it late', async () => {
     const user = await registerBearer(a.url);
     expect((await gql(b.url, ME, {}, { token: user.accessToken })).status).toBe(200); // B has it cached now
-    const gate = channelGate(a.app.services.sessions, b.app.services.sessions);
+    const gate = channelGate(a.app.invalidations, b.app.invalidations);
     const order = gate.order;
     try {
       const em = a.app.db.orm.em.fork() as Em;
@@ -96,10 +97,10 @@ describe('a revocation answers only after its announcement has come back', () =>
         setImmediate(() => gate.open());
         return result;
       }) as Em['transactional'];
-      const revoked = await a.app.services.sessions.revoke(em, user.sessionId, RevokeReason.LOGOUT);
+      const revoked = await a.app.sessions.revoke(em, user.sessionId, RevokeReason.LOGOUT);
       order.push('A answered');
       // The very next request to B, decided before anything else can run: from B's cache unless evicted.
-      const onB = await b.app.services.sessions.check(user.sessionId);
+      const onB = await b.app.sessions.check(user.sessionId);
       expect(revoked).toBe(true);
       expect(onB).toEqual({ ok: false, reason: 'SESSION_REVOKED' });
       // (On PostgreSQL with the out-of-band triggers an announcement may arrive twice: look at the first of each.)

@@ -96,18 +96,3 @@ export function expectData<T>(res: GqlResponse<T>): T {
   expect(res.body.data).toBeTruthy();
   return res.body.data as T;
 }
-
-/** Polls a SQL read until `done` holds (fire-and-forget writes), then returns the last result. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  ms = 3000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  let value = await read();
-  while (!done(value) && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    value = await read();
-  }
-  return value;
-}

@@ -18,7 +18,7 @@ const REFRESH = 'mutation($t: String!) { refresh(refreshToken: $t) { accessToken
 
 let evicted: jest.SpyInstance<void, [Invalidation]>;
 beforeAll(() => {
-  evicted = jest.spyOn(t.server.app.services.sessions, 'evict');
+  evicted = jest.spyOn(t.server.app.invalidations, 'evict');
 });
 
 /** A user with a bearer and a cookie session, both served from the cache (one request each). */
@@ -32,7 +32,7 @@ async function cachedUser(): Promise<{ bearer: BearerLogin; jar: CookieJar; cook
 
 /** Runs raw SQL and waits (bounded, by the server's own echo wait) until the listener has heard `expected`. */
 async function outOfBand(text: string, params: unknown[], expected: Invalidation): Promise<void> {
-  const echo = t.server.app.services.sessions.echoes.expect(expected);
+  const echo = t.server.app.invalidations.echoes.expect(expected);
   await sql(t.db, text, params);
   await echo.wait();
   expect(evicted).toHaveBeenCalledWith(expected);

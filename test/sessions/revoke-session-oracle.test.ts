@@ -33,7 +33,7 @@ describe('revokeSession, by a user who is not an ADMIN', () => {
   it('answers an unknown session id exactly as another user’s session, and audits only the real attempt', async () => {
     const mallory = await registerBearer(t.server.url);
     const victim = await registerBearer(t.server.url);
-    const audits = jest.spyOn(t.server.app.services.audit, 'recordThrottled');
+    const audits = jest.spyOn(t.server.app.audit, 'recordThrottled');
     const asMallory = (id: string) => gql(t.server.url, REVOKE, { id }, { token: mallory.accessToken });
 
     const unknown = await asMallory(randomUUID());

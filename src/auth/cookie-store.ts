@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import session, { type CookieOptions, type SessionData } from 'express-session';
-import { RevokeReason } from './session.entity.js';
-import type { SessionService } from './session-service.js';
+import { RevokeReason } from '../sessions/session.entity.js';
+import type { SessionService } from '../sessions/session-service.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -15,6 +15,12 @@ export function hashCookieId(sid: string): string {
   return createHash('sha256').update(sid).digest('hex');
 }
 
+/** What the store needs of the sessions module. */
+export type CookieStoreSessions = Pick<
+  SessionService,
+  'bindCookie' | 'idByCookieHash' | 'revoke' | 'check' | 'forkEm'
+>;
+
 /**
  * express-session store over the Session table: a cookie session *is* a Session row, so it is listed, revoked
  * and expired exactly like a bearer session. express-session uses it when a session starts (login, register):
@@ -22,7 +28,7 @@ export function hashCookieId(sid: string): string {
  */
 export class SessionTableStore extends session.Store {
   constructor(
-    private readonly sessions: SessionService,
+    private readonly sessions: CookieStoreSessions,
     private readonly cookie: CookieOptions & { maxAge: number },
   ) {
     super();

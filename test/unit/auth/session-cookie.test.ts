@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { createSessionCookieCodec } from '../../../src/sessions/session-cookie.js';
+import { createSessionCookieCodec } from '../../../src/auth/session-cookie.js';
 
 const OPTIONS = { httpOnly: true, secure: false, sameSite: 'lax' as const, path: '/', maxAge: 60_000 };
 

@@ -17,7 +17,7 @@ export interface SessionCookieCodec {
 /**
  * Reads and writes the session cookie in express-session's format (`s:<sid>.<HMAC-SHA256>`), so the hot path of
  * a cookie request needs neither express-session's per-request session object nor a Set-Cookie on every answer:
- * express-session is used where it is needed, to start a session (see cookie-sessions.ts).
+ * express-session is used where it is needed, to start a session (see cookie-transport.ts).
  */
 export function createSessionCookieCodec(
   name: string,

@@ -1,0 +1,51 @@
+import { AuditEventType } from '../audit/audit-event.entity.js';
+import type { RequestMeta } from '../audit/audit-log.js';
+import type { Transport } from '../authz/transport.js';
+import type { Em } from '../db/types.js';
+import { attemptPassword, type PasswordAttemptDeps } from './attempt-password.js';
+import { openSession, type OpenedSession, type OpenSessionDeps } from './open-session.js';
+import type { RateLimitedResult } from './rate-limit-guard.js';
+
+export type LoginDeps = PasswordAttemptDeps & OpenSessionDeps;
+
+export type LoginResult =
+  | {
+      readonly ok: true;
+      readonly opened: OpenedSession;
+      /** A fresh device token: this client is now a known device of the account. */
+      readonly deviceToken: string;
+    }
+  | { readonly ok: false; readonly reason: 'INVALID_CREDENTIALS' }
+  | RateLimitedResult;
+
+/** Logs in with an email and password: a new session of `transport`, or why not. */
+export async function login(
+  deps: LoginDeps,
+  em: Em,
+  input: {
+    readonly email: string;
+    readonly password: string;
+    readonly transport: Transport;
+    readonly deviceToken: string | null;
+    readonly meta: RequestMeta;
+  },
+): Promise<LoginResult> {
+  const { email, transport, meta } = input;
+  const attempt = await attemptPassword(deps, em, {
+    email,
+    password: input.password,
+    meta,
+    deviceToken: input.deviceToken,
+    auditFailureAs: transport,
+  });
+  if (!attempt.ok) return attempt;
+  const opened = await em.transactional((tx) =>
+    openSession(deps, tx as Em, {
+      user: attempt.user,
+      transport,
+      meta,
+      event: AuditEventType.LOGIN_SUCCEEDED,
+    }),
+  );
+  return { ok: true, opened, deviceToken: deps.deviceTokens.issue(email) };
+}

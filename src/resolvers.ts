@@ -1,0 +1,34 @@
+import type { ContainerType } from 'type-graphql';
+import { AuditResolver } from './audit/audit.resolver.js';
+import { AuthResolver, type AuthResolverDeps } from './auth/auth.resolver.js';
+import { resolverContainer } from './schema.js';
+import { SessionResolver, type SessionResolverDeps } from './sessions/session.resolver.js';
+import { UserResolver, type UserResolverDeps } from './users/user.resolver.js';
+
+/** The long-lived collaborators of the schema's resolvers, built once by the composition root. */
+export type ResolverCollaborators = AuthResolverDeps & SessionResolverDeps & UserResolverDeps;
+
+/**
+ * Builds each resolver of the schema with the collaborators it declares, and the container that hands them to
+ * type-graphql. Part of the composition root: only app.ts calls it.
+ */
+export function createResolverContainer(c: ResolverCollaborators): ContainerType {
+  const { sessions, invalidations, audit, clock, cookies } = c;
+  return resolverContainer([
+    new UserResolver({ sessions, invalidations, audit, clock }),
+    new SessionResolver({ sessions, audit, cookies }),
+    new AuthResolver({
+      sessions,
+      audit,
+      clock,
+      cookies,
+      accessTokens: c.accessTokens,
+      refreshTokens: c.refreshTokens,
+      credentials: c.credentials,
+      rateLimits: c.rateLimits,
+      deviceTokens: c.deviceTokens,
+      deviceCookie: c.deviceCookie,
+    }),
+    new AuditResolver(),
+  ]);
+}

@@ -1,0 +1,82 @@
+import type { Em } from '../db/types.js';
+import type { DatabaseTarget } from '../db/orm-options.js';
+import type { Logger } from '../logger.js';
+import { announce, createInvalidationListener, type Invalidation } from './invalidation.js';
+import { InvalidationEchoes } from './invalidation-echo.js';
+import type { SessionCache } from './session-cache.js';
+
+export interface InvalidationsOptions {
+  /** The database whose channel carries invalidations between instances. */
+  readonly target: DatabaseTarget;
+  readonly cache: Pick<SessionCache, 'evictSession' | 'evictUser' | 'setTrusted'>;
+  readonly logger: Logger;
+}
+
+/**
+ * The one owner of invalidation on this instance: it announces changes to sessions and to users' roles, listens
+ * for everyone's announcements, evicts this instance's cache, and trusts that cache only while it listens.
+ */
+export interface Invalidations {
+  /**
+   * Runs a change to sessions or to a user's roles in a transaction that also announces it, then evicts the local
+   * cache entry and waits (bounded) for the announcement to come back, so every instance has been told before the
+   * caller answers. `change` returns how many rows it changed; nothing is announced when it changed none. An error
+   * thrown by `change` rolls everything back and is rethrown.
+   */
+  run(em: Em, invalidation: Invalidation, change: (tx: Em) => Promise<number>): Promise<number>;
+  /** Applies an invalidation to this instance's cache (one heard on the channel, or one made here). */
+  evict(invalidation: Invalidation): void;
+  /** The revoking requests waiting for their own announcement to come back. */
+  readonly echoes: InvalidationEchoes;
+  /** Starts listening; the cache is trusted from the moment the channel listens. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createInvalidations(options: InvalidationsOptions): Invalidations {
+  const { target, cache, logger } = options;
+  const invalidations: Invalidations = {
+    echoes: new InvalidationEchoes(),
+
+    async run(em, invalidation, change) {
+      // Registered before the commit: the echo may come back before the transaction call returns.
+      const echo = invalidations.echoes.expect(invalidation);
+      let changed = 0;
+      try {
+        changed = await em.transactional(async (tx) => {
+          const n = await change(tx as Em);
+          if (n > 0) await announce(tx as Em, invalidation);
+          return n;
+        });
+      } finally {
+        // Evicted whatever happened: a cache entry must never outlive a change that might have committed.
+        invalidations.evict(invalidation);
+        if (changed === 0) echo.cancel();
+      }
+      if (changed > 0) await echo.wait();
+      return changed;
+    },
+
+    evict(invalidation) {
+      if (invalidation.kind === 'session') cache.evictSession(invalidation.id);
+      else cache.evictUser(invalidation.id);
+    },
+
+    start: () => listener.start(),
+    stop: () => listener.stop(),
+  };
+
+  // Looked up on the object at each call, so a test can hold or observe what the channel delivers.
+  const listener = createInvalidationListener(
+    target,
+    {
+      onInvalidation: (invalidation) => {
+        invalidations.evict(invalidation);
+        invalidations.echoes.heard(invalidation);
+      },
+      onHealth: (healthy) => cache.setTrusted(healthy),
+    },
+    logger,
+  );
+  return invalidations;
+}
