@@ -1,174 +1,182 @@
 // @ts-check
-import { median, round } from './stats.mjs';
-
-/** The throughput an authenticated `me` should keep relative to the anonymous one (issue 6). */
-export const RATIO_TARGET = 0.9;
-/** The JSON layout; bump when a key changes meaning. */
-export const REPORT_VERSION = 1;
 
 /**
- * @typedef {import('./load.mjs').RunResult} RunResult
- * @typedef {import('./load.mjs').Scenario} Scenario
- * @typedef {{ round: number, order: string[], results: Map<string, RunResult> }} Round
- */
-
-/**
- * Per scenario: the medians over rounds of requests/s, p50, p99 and of the ratio to the baseline measured in
- * the same round, the per-round figures, and the failures summed over all rounds.
- *
- * @param {Map<string, Scenario>} scenarios
- * @param {Round[]} rounds
- * @param {string} baseline
- */
-export function summarizeScenarios(scenarios, rounds, baseline) {
-  /** @type {Record<string, unknown>} */
-  const out = {};
-  for (const scenario of scenarios.values()) {
-    const perRound = rounds.flatMap(({ round: n, results }) => {
-      const r = results.get(scenario.id);
-      const base = results.get(baseline);
-      if (!r) return [];
-      const ratio = base ? r.requestsPerSec / base.requestsPerSec : Number.NaN;
-      const cpuRatio =
-        base?.serverCpuMsPerRequest && r.serverCpuMsPerRequest
-          ? base.serverCpuMsPerRequest / r.serverCpuMsPerRequest
-          : Number.NaN;
-      return [{ round: n, ratio, cpuRatio, ...r }];
-    });
-    const ratios = perRound.map((r) => r.ratio).filter((v) => Number.isFinite(v));
-    const sum = (/** @type {(r: RunResult) => number} */ pick) => perRound.reduce((t, r) => t + pick(r), 0);
-    out[scenario.id] = {
-      label: scenario.label,
-      description: scenario.description,
-      connections: scenario.connections,
-      median: {
-        requestsPerSec: round(median(perRound.map((r) => r.requestsPerSec)), 1),
-        p50Ms: round(median(perRound.map((r) => r.p50Ms)), 3),
-        p99Ms: round(median(perRound.map((r) => r.p99Ms)), 3),
-        ratioToBaseline: round(median(perRound.map((r) => r.ratio)), 3),
-        serverCpuMsPerRequest: round(median(perRound.map((r) => r.serverCpuMsPerRequest ?? Number.NaN)), 4),
-        cpuRatioToBaseline: round(median(perRound.map((r) => r.cpuRatio)), 3),
-        clientCpuMsPerRequest: round(median(perRound.map((r) => r.clientCpuMsPerRequest)), 4),
-      },
-      ratioRange: ratios.length > 0 ? [round(Math.min(...ratios), 3), round(Math.max(...ratios), 3)] : null,
-      requests: sum((r) => r.requests),
-      failures: {
-        total: sum((r) => r.failed),
-        non2xx: sum((r) => r.non2xx),
-        badBody: sum((r) => r.badBody),
-        connectionErrors: sum((r) => r.errors),
-        timeouts: sum((r) => r.timeouts),
-      },
-      rounds: perRound.map((r) => ({
-        round: r.round,
-        requestsPerSec: round(r.requestsPerSec, 1),
-        p50Ms: round(r.p50Ms, 3),
-        p99Ms: round(r.p99Ms, 3),
-        ratioToBaseline: round(r.ratio, 3),
-        serverCpuMsPerRequest: r.serverCpuMsPerRequest === null ? null : round(r.serverCpuMsPerRequest, 4),
-        cpuRatioToBaseline: round(r.cpuRatio, 3),
-        clientCpuMsPerRequest: round(r.clientCpuMsPerRequest, 4),
-        requests: r.requests,
-        failed: r.failed,
-        durationSec: r.durationSec,
-      })),
-    };
-  }
-  return out;
-}
-
-/**
- * The issue's targets, reported (never asserted: speed on a shared machine is not a pass/fail).
- *
- * @param {Record<string, any>} scenarios
- * @param {{ bearer: { perRequest: number }, cookie: { perRequest: number } }} queries
- * @param {number} extraFailures  failures outside the load runs (e.g. refresh sessions lost between rounds)
- * @param {{ queries: number, maxExpected: number }} cacheTtl  session re-reads under a short cache TTL
- */
-export function evaluateTargets(scenarios, queries, extraFailures, cacheTtl) {
-  const ratio = (/** @type {string} */ id) => scenarios[id]?.median.ratioToBaseline ?? null;
-  const failures =
-    Object.values(scenarios).reduce((t, s) => t + /** @type {number} */ (s.failures.total), 0) +
-    extraFailures;
-  const queriesPerRequest = Math.max(queries.bearer.perRequest, queries.cookie.perRequest);
-  return {
-    bearerToAnonymousRatio: target(ratio('me-bearer'), `>= ${RATIO_TARGET}`, (v) => v >= RATIO_TARGET),
-    cookieToAnonymousRatio: target(ratio('me-cookie'), `>= ${RATIO_TARGET}`, (v) => v >= RATIO_TARGET),
-    queriesPerAuthenticatedRequest: target(queriesPerRequest, '0', (v) => v === 0),
-    // At most one read per session per TTL (+1 for a window that does not start on an expiry).
-    sessionReadsUnderCacheTtl: target(
-      cacheTtl.queries,
-      `<= ${cacheTtl.maxExpected}`,
-      (v) => v <= cacheTtl.maxExpected,
-    ),
-    failures: target(failures, '0', (v) => v === 0),
-  };
-}
-
-/**
- * @param {number | null} value
- * @param {string} goal
- * @param {(value: number) => boolean} met
- */
-function target(value, goal, met) {
-  return { value, target: goal, met: value !== null && met(value) };
-}
-
-/**
- * The human-readable report: the same figures as the JSON.
+ * The human-readable report: the same figures as the JSON, in four tables (Gatehouse against the bare server;
+ * every Gatehouse scenario against anonymous `me`; memory and GC; login pressure) and the in-process figures.
  *
  * @param {any} report
  */
 export function formatReport(report) {
-  const {
-    settings,
-    machine,
-    database,
-    scenarios,
-    queriesPerRequest: q,
-    cacheTtlReads: ttl,
-    tokenVerify: tv,
-    targets,
-  } = report;
+  const { settings, machine, database, scenarios, targets } = report;
+  /** @type {any[]} */
+  const all = Object.values(scenarios);
+  const byId = (/** @type {string | null} */ id) => (id === null ? undefined : scenarios[id]);
   const lines = [];
   lines.push(
     '',
-    `Gatehouse benchmark: ${settings.rounds} round(s) x ${settings.durationSec} s per scenario, ` +
-      `${settings.connections} connections (login ${settings.loginConnections}), database ${database.kind}`,
+    `Gatehouse benchmark: ${settings.rounds} round(s) x ${settings.durationSec} s per scenario, warm-up ` +
+      `${settings.warmupSec} s per server and credential, ${settings.connections} connections ` +
+      `(login ${settings.loginConnections}), database ${database.kind}, commit ${report.commit ?? 'unknown'}` +
+      (report.uncommittedChanges ? ' + uncommitted changes' : ''),
     `${machine.cpuCount} CPU(s) ${machine.cpuModel}, Node ${machine.node}, ` +
       `load average ${machine.loadAverageStart.join(' ')} -> ${machine.loadAverageEnd.join(' ')}`,
     '',
+    'Gatehouse against a bare Apollo 5 + Express 5 server (same request, same answer body, no Gatehouse code):',
+    '',
   );
-  const header = [
-    'scenario',
-    'conn',
-    'req/s',
-    'p50 ms',
-    'p99 ms',
-    'x anon',
-    '(range)',
-    'CPU us/req',
-    'x anon CPU',
-    'failures',
-  ];
-  const rows = Object.values(scenarios).map((s) => [
-    s.label,
-    String(s.connections),
-    fixed(s.median.requestsPerSec, s.median.requestsPerSec >= 100 ? 0 : 1),
-    fixed(s.median.p50Ms, 2),
-    fixed(s.median.p99Ms, 2),
-    ratioText(s.median.ratioToBaseline),
-    s.ratioRange ? `(${ratioText(s.ratioRange[0])}-${ratioText(s.ratioRange[1])})` : '',
-    s.median.serverCpuMsPerRequest === null ? 'n/a' : fixed(s.median.serverCpuMsPerRequest * 1000, 0),
-    ratioText(s.median.cpuRatioToBaseline),
-    String(s.failures.total),
-  ]);
+  const compared = all.filter((s) => s.reference !== null);
   lines.push(
-    ...table(header, rows),
-    'Medians over rounds. "x anon": req/s divided by anonymous me req/s in the same round (range: lowest and',
-    'highest round). "CPU us/req": server CPU time (all threads) per answered request; "x anon CPU": anonymous',
-    'me CPU/req divided by this one, the throughput ratio a CPU-bound server would show without neighbours.',
+    ...table(
+      [
+        'scenario',
+        'vs bare',
+        'req/s',
+        '(min-max)',
+        'p50 ms',
+        'p99 ms',
+        'x bare',
+        '(min-max)',
+        'p99 x bare',
+        'CPU us/req',
+        '(min-max)',
+        'x bare CPU',
+        'x bare anon',
+        'failures',
+      ],
+      compared.map((s) => [
+        s.label,
+        String(byId(s.reference)?.label ?? s.reference).replace(/^bare, /, ''),
+        rate(s.median.requestsPerSec),
+        range(s.spread.requestsPerSec, rate),
+        fixed(s.median.p50Ms, 2),
+        fixed(s.median.p99Ms, 2),
+        ratioText(s.median.ratioToReference),
+        range(s.spread.ratioToReference, ratioText),
+        fixed(s.median.p99RatioToReference, 2),
+        micros(s.median.serverCpuMsPerRequest),
+        range(s.spread.serverCpuMsPerRequest, micros),
+        ratioText(s.median.cpuRatioToReference),
+        ratioText(s.median.ratioToBareAnonymous),
+        String(s.failures.total),
+      ]),
+    ),
+    'Medians over rounds, (lowest-highest round). "x bare": req/s divided by that of the bare scenario in "vs bare"',
+    '(the same answer body) in the same round; "p99 x bare" likewise for p99; "x bare CPU": the bare scenario\'s',
+    'server CPU per request divided by this one\'s; "x bare anon": req/s divided by the bare server\'s anonymous',
+    'req/s. The bare server answers the reader to any request with an Authorization header, never verified.',
+    '',
+    'Every Gatehouse scenario against anonymous me:',
+    '',
   );
+  const gatehouse = all.filter((s) => s.server === 'gatehouse');
+  lines.push(
+    ...table(
+      [
+        'scenario',
+        'conn',
+        'req/s',
+        '(min-max)',
+        'p50 ms',
+        'p99 ms',
+        'x anon',
+        '(range)',
+        'CPU us/req',
+        'x anon CPU',
+        'failures',
+      ],
+      gatehouse.map((s) => [
+        s.label,
+        String(s.connections),
+        rate(s.median.requestsPerSec),
+        range(s.spread.requestsPerSec, rate),
+        fixed(s.median.p50Ms, 2),
+        fixed(s.median.p99Ms, 2),
+        ratioText(s.median.ratioToBaseline),
+        s.ratioRange ? `(${ratioText(s.ratioRange[0])}-${ratioText(s.ratioRange[1])})` : '',
+        micros(s.median.serverCpuMsPerRequest),
+        ratioText(s.median.cpuRatioToBaseline),
+        String(s.failures.total),
+      ]),
+    ),
+    '"x anon": req/s divided by anonymous me req/s in the same round; "x anon CPU": anonymous me CPU/req divided',
+    'by this one, the throughput ratio a CPU-bound server would show without neighbours.',
+    '',
+    'Inside the answering server child: memory at the end of each run, GC and event loop during it (medians):',
+    '',
+  );
+  lines.push(
+    ...table(
+      [
+        'scenario',
+        'RSS MiB',
+        '(min-max)',
+        'peak RSS',
+        'heap MiB',
+        '(min-max)',
+        'GCs/run',
+        'GC us/req',
+        'GC % CPU',
+        'loop busy',
+      ],
+      all.map((s) => [
+        s.label,
+        fixed(s.median.rssMiB, 0),
+        range(s.spread.rssMiB, (v) => fixed(v, 0)),
+        fixed(s.median.peakRssMiB, 0),
+        fixed(s.median.heapUsedMiB, 1),
+        range(s.spread.heapUsedMiB, (v) => fixed(v, 1)),
+        fixed(s.median.gcCount, 0),
+        fixed(s.median.gcMsPerRequest === null ? null : s.median.gcMsPerRequest * 1000, 1),
+        s.median.gcMsPerRequest === null || !s.median.serverCpuMsPerRequest
+          ? 'n/a'
+          : fixed((100 * s.median.gcMsPerRequest) / s.median.serverCpuMsPerRequest, 1),
+        percent(s.median.eventLoopBusy),
+      ]),
+    ),
+    '"peak RSS": highest resident set during the run (/proc VmHWM, reset before each run); "heap": V8 heap in use;',
+    '"GC us/req": main-thread time in garbage collection per answered request; "GC % CPU": that share of CPU/req;',
+    '"loop busy": share of the run the event loop was busy (near 100 %: the one JavaScript thread is the limit).',
+  );
+
+  const warm = Object.entries(report.warmup ?? {});
+  if (warm.length > 0) {
+    lines.push('', 'Warm-up, req/s by slice (did it level off before the rounds?):');
+    for (const [id, slices] of warm) {
+      lines.push(
+        `  ${(scenarios[id]?.label ?? id).padEnd(20)} ${slices.map((/** @type {any} */ w) => rate(w.requestsPerSec)).join(' -> ')}`,
+      );
+    }
+  }
+
+  const { argon2, loginPressure: lp } = report;
+  const login = scenarios.login;
+  const refresh = scenarios.refresh;
+  lines.push(
+    '',
+    `Login and refresh (${argon2.parameters}):`,
+    `  argon2 verify, in-process, one at a time: CPU ${fixed(argon2.cpuMsPerVerify, 2)} ms (wall ` +
+      `${fixed(argon2.verifyMs.mean, 2)} ms, p99 ${fixed(argon2.verifyMs.p99, 2)} ms) -> bound ` +
+      `${fixed(argon2.boundPerCore, 1)} logins/s per core, ${fixed(argon2.boundAllCores, 1)} on ${argon2.cores} ` +
+      `cores; ${argon2.parallel.concurrency} at once: ${fixed(argon2.parallel.perSec, 1)} verifies/s`,
+    `  logins/s    ${rate(login?.median.requestsPerSec)} with ${login?.connections} connections ` +
+      `(${fixed(login?.median.requestsPerSec / argon2.boundAllCores, 2)} of the ${argon2.cores}-core bound), ` +
+      `server CPU ${fixed(login?.median.serverCpuMsPerRequest, 2)} ms per login (argon2 about ` +
+      `${fixed(argon2.cpuMsPerVerify, 1)} of it)`,
+    `  refreshes/s ${rate(refresh?.median.requestsPerSec)} with ${refresh?.connections} connections, ` +
+      `server CPU ${fixed(refresh?.median.serverCpuMsPerRequest, 2)} ms per refresh`,
+    `  me (bearer) at a steady ${lp.ratePerSec} req/s, alone -> while ${lp.parallelLogins} logins run in parallel ` +
+      `(${rate(lp.median.loginsPerSec)} logins/s meanwhile):`,
+    `    p50 ${fixed(lp.median.aloneP50Ms, 2)} -> ${fixed(lp.median.underLoginsP50Ms, 2)} ms, ` +
+      `p99 ${fixed(lp.median.aloneP99Ms, 2)} -> ${fixed(lp.median.underLoginsP99Ms, 2)} ms ` +
+      `(${fixed(lp.median.p99Ratio, 2)}x), max with logins ${fixed(lp.median.underLoginsMaxMs, 1)} ms; ` +
+      `event loop busy ${percent(lp.median.aloneEventLoopBusy)} -> ${percent(lp.median.underLoginsEventLoopBusy)}`,
+    `    its thread on a CPU ${percent(lp.median.aloneMainThreadOnCpu)} -> ` +
+      `${percent(lp.median.underLoginsMainThreadOnCpu)} of the time, waiting for one ` +
+      `${percent(lp.median.aloneMainThreadWaiting)} -> ${percent(lp.median.underLoginsMainThreadWaiting)}; ` +
+      `${lp.failures} failures, ${lp.skipped} not sent (backlog)`,
+  );
+
+  const q = report.queriesPerRequest;
   lines.push(
     '',
     `SQL queries per request, steady state (LOG_LEVEL=debug child, ${q.windowSec.toFixed(1)} s after login, ` +
@@ -183,6 +191,7 @@ export function formatReport(report) {
   ]) {
     if (c.statements.length > 0) lines.push(`  ${name} statements: ${c.statements.join(' | ')}`);
   }
+  const ttl = report.cacheTtlReads;
   lines.push(
     '',
     `Session cache TTL under load (SESSION_CACHE_TTL=${ttl.ttlSec}s, ${ttl.sessions} sessions x ` +
@@ -192,6 +201,7 @@ export function formatReport(report) {
       `shared by the concurrent requests)`,
   );
   if (ttl.statements.length > 0) lines.push(`  statements: ${ttl.statements.join(' | ')}`);
+  const tv = report.tokenVerify;
   lines.push(
     '',
     `Access-token verify, in-process (${tv.algorithm}, tinybench): cold ${tv.cold.meanUs} us ` +
@@ -207,9 +217,32 @@ export function formatReport(report) {
   return lines.join('\n');
 }
 
-/** @param {number | null} ratio */
+/** @param {number | null | undefined} ratio */
 function ratioText(ratio) {
-  return fixed(ratio, ratio !== null && ratio < 0.1 ? 3 : 2);
+  return fixed(ratio, ratio !== null && ratio !== undefined && ratio < 0.1 ? 3 : 2);
+}
+
+/** @param {number | null | undefined} value  requests per second */
+function rate(value) {
+  return fixed(value, value !== null && value !== undefined && value >= 100 ? 0 : 1);
+}
+
+/** @param {number | null | undefined} share  0 to 1 */
+function percent(share) {
+  return share === null || share === undefined ? 'n/a' : `${(share * 100).toFixed(0)} %`;
+}
+
+/** @param {number | null | undefined} ms */
+function micros(ms) {
+  return ms === null || ms === undefined ? 'n/a' : (ms * 1000).toFixed(0);
+}
+
+/**
+ * @param {{ min: number | null, max: number | null }} s
+ * @param {(value: number | null) => string} format
+ */
+function range(s, format) {
+  return s.min === null ? '' : `(${format(s.min)}-${format(s.max)})`;
 }
 
 /** @param {{ requests: number, queries: number, perRequest: number }} c */
@@ -218,22 +251,26 @@ function perRequest(c) {
 }
 
 /**
- * @param {number | null} value
+ * @param {number | null | undefined} value
  * @param {number} digits
  */
 function fixed(value, digits) {
-  return value === null || value === undefined ? 'n/a' : value.toFixed(digits);
+  return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
 }
 
 /**
- * Left-aligned first column, the rest right-aligned.
+ * Left-aligned first two columns when the second holds words, the rest right-aligned.
  *
  * @param {string[]} header
  * @param {string[][]} rows
  */
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const left = (/** @type {number} */ i) => i === 0 || header[i] === 'vs bare';
   const line = (/** @type {string[]} */ cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    cells
+      .map((c, i) => (left(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }

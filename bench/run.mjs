@@ -1,29 +1,44 @@
 // @ts-check
 /**
- * The benchmark (issue 6): `npm run bench` builds, then runs this. See BENCHMARKS.md for what it measures.
+ * The benchmark (issues 6 and 17): `npm run bench` builds, then runs this. See BENCHMARKS.md for what it measures.
  *
- * Starts the compiled server in production mode on a free loopback port, seeds users over HTTP, drives every
- * scenario with autocannon in interleaved rounds, counts SQL per authenticated request in a second child
- * (logging at debug), times access-token verification in-process, prints a table, writes the JSON.
+ * Starts the compiled server in production mode on a free loopback port and a bare Apollo + Express server beside
+ * it, seeds users over HTTP, warms both up, drives every scenario with autocannon in interleaved rounds (recording
+ * CPU, memory and GC of the answering child), probes `me` while logins run in parallel, counts SQL per
+ * authenticated request in a second child (logging at debug), times access-token verification and argon2id
+ * in-process, prints the tables, writes the JSON.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { measureArgon2Bound } from './argon2-bound.mjs';
 import { createBenchDatabase, errorMessage } from './database.mjs';
 import { measureCacheTtlReads } from './cache-ttl.mjs';
+import { measureMeUnderLogins, PARALLEL_LOGINS } from './login-pressure.mjs';
 import { countQueries } from './query-count.mjs';
-import { evaluateTargets, formatReport, REPORT_VERSION, summarizeScenarios } from './report.mjs';
-import { BASELINE } from './scenarios.mjs';
+import { formatReport } from './report.mjs';
+import {
+  BARE_BASELINE,
+  BASELINE,
+  bareUserOf,
+  buildBareScenarios,
+  buildScenarios,
+  seed,
+} from './scenarios.mjs';
 import { generateServerSecrets } from './secrets.mjs';
 import { startServer } from './server.mjs';
 import { loadSettings, SettingsError } from './settings.mjs';
+import { evaluateTargets, REPORT_VERSION, summarizeScenarios } from './summary.mjs';
 import { measureThroughput } from './throughput.mjs';
 import { benchTokenVerify } from './token-verify.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH, '..');
+/** The yardstick: Apollo 5 + Express 5 answering the same `me`, without any Gatehouse code. */
+const BARE_SERVER = join(BENCH, 'bare-server.mjs');
 
 const T0 = Date.now();
 /** @param {string} message */
@@ -58,52 +73,95 @@ async function main() {
     const secrets = await generateServerSecrets();
     const nodeArgs = settings.serverNodeArgs;
 
-    // Throughput: one production child, quiet logging.
+    // Throughput: one production Gatehouse child (quiet logging) and, beside it, the bare server.
     const db = await createBenchDatabase(settings.databaseUrl, progress);
     databases.push(db);
     progress(`starting the server (production, ${db.kind} database)`);
-    const server = await startServer({
+    const gatehouse = await startServer({
       root: ROOT,
       env: { ...secrets, ...db.env, LOG_LEVEL: 'warn' },
       nodeArgs,
       track: servers,
     });
-    progress(`server pid ${server.pid} on ${server.url}; seeding users`);
-    const throughput = await measureThroughput(server, settings, progress);
-    await server.stop();
+    progress(`server pid ${gatehouse.pid} on ${gatehouse.url}; seeding users`);
+    const seeds = await seed(gatehouse.url, settings);
+    const built = await buildScenarios(gatehouse.url, seeds, settings);
+    // The bare server answers Gatehouse's reader, so it starts once the reader exists.
+    const bare = await startServer({
+      root: ROOT,
+      entry: BARE_SERVER,
+      env: { BARE_ME_USER: bareUserOf(built.answers) },
+      nodeArgs,
+      track: servers,
+    });
+    progress(`bare server pid ${bare.pid} on ${bare.url}`);
+    const scenarios = new Map(
+      [...(await buildBareScenarios(bare.url, built.answers, settings)), ...built.scenarios.values()].map(
+        (s) => [s.id, s],
+      ),
+    );
+    const throughput = await measureThroughput({
+      servers: { gatehouse, bare },
+      scenarios,
+      refreshPool: built.refreshPool,
+      settings,
+      progress,
+    });
+    await bare.stop();
+    progress(`me at a steady rate, alone and while ${PARALLEL_LOGINS} logins run in parallel`);
+    const loginPressure = await measureMeUnderLogins({
+      server: gatehouse,
+      me: scenario(scenarios, 'me-bearer'),
+      login: scenario(scenarios, 'login'),
+      settings,
+      progress,
+    });
+    await gatehouse.stop();
 
-    // Queries per request: a second child that logs every SQL statement.
-    progress('counting SQL queries per request (LOG_LEVEL=debug child)');
-    const countDb = await createBenchDatabase(settings.databaseUrl, progress);
-    databases.push(countDb);
-    const queries = await countQueries({
-      root: ROOT,
-      env: { ...secrets, ...countDb.env },
-      requests: settings.countRequests,
-      nodeArgs,
-      track: servers,
-    });
-    // What the cache TTL costs: reads per session per TTL under load, with a 1 s TTL (same database).
-    progress('counting session re-reads under load with SESSION_CACHE_TTL=1s');
-    const cacheTtl = await measureCacheTtlReads({
-      root: ROOT,
-      env: { ...secrets, ...countDb.env },
-      durationSec: settings.smoke ? 2 : 5,
-      nodeArgs,
-      track: servers,
-    });
+    // Queries per request: a child that logs every SQL statement; what the cache TTL costs: reads per session
+    // per TTL under load, with a 1 s TTL. Neither measures speed, so the two run side by side, each on a database
+    // of its own.
+    progress(
+      'counting SQL queries per request (LOG_LEVEL=debug child) and session re-reads with SESSION_CACHE_TTL=1s',
+    );
+    const [countDb, ttlDb] = await Promise.all([
+      createBenchDatabase(settings.databaseUrl, progress),
+      createBenchDatabase(settings.databaseUrl, progress),
+    ]);
+    databases.push(countDb, ttlDb);
+    const [queries, cacheTtl] = await Promise.all([
+      countQueries({
+        root: ROOT,
+        env: { ...secrets, ...countDb.env },
+        requests: settings.countRequests,
+        nodeArgs,
+        track: servers,
+      }),
+      measureCacheTtlReads({
+        root: ROOT,
+        env: { ...secrets, ...ttlDb.env },
+        durationSec: settings.smoke ? 2 : 5,
+        nodeArgs,
+        track: servers,
+      }),
+    ]);
     await cleanup();
 
-    progress('timing access-token verification in-process');
+    progress('timing access-token verification and argon2id in-process');
     const tokenVerify = await benchTokenVerify({ root: ROOT, timeMs: settings.verifyTimeMs });
+    const argon2 = await measureArgon2Bound({ root: ROOT, samples: settings.argon2Samples });
 
-    const scenarioSummary = summarizeScenarios(throughput.scenarios, throughput.rounds, BASELINE);
+    const scenarioSummary = summarizeScenarios(scenarios, throughput.rounds, {
+      baseline: BASELINE,
+      bareBaseline: BARE_BASELINE,
+    });
     const report = {
       version: REPORT_VERSION,
       command: settings.smoke ? 'npm run bench:smoke' : 'npm run bench',
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       commit: gitCommit(),
+      uncommittedChanges: uncommittedSourceChanges(),
       settings: {
         durationSec: settings.durationSec,
         rounds: settings.rounds,
@@ -114,18 +172,22 @@ async function main() {
         smoke: settings.smoke,
         serverNodeArgs: settings.serverNodeArgs,
         baseline: BASELINE,
+        bareBaseline: BARE_BASELINE,
       },
       machine: { ...describeMachine(), loadAverageStart, loadAverageEnd: loadAverage() },
       database: { kind: db.kind, fresh: db.fresh },
       scenarios: scenarioSummary,
+      warmup: throughput.warmup,
       refresh: throughput.refresh,
+      loginPressure,
+      argon2,
       queriesPerRequest: queries,
       cacheTtlReads: cacheTtl,
       tokenVerify,
       targets: evaluateTargets(
         scenarioSummary,
         queries,
-        throughput.refresh.sessionsLostBetweenRuns + throughput.refresh.starved,
+        throughput.refresh.sessionsLostBetweenRuns + throughput.refresh.starved + loginPressure.failures,
         cacheTtl,
       ),
     };
@@ -135,6 +197,16 @@ async function main() {
   } finally {
     await cleanup();
   }
+}
+
+/**
+ * @param {Map<string, import('./load.mjs').Scenario>} scenarios
+ * @param {string} id
+ */
+function scenario(scenarios, id) {
+  const found = scenarios.get(id);
+  if (!found) throw new Error(`no scenario ${id}`);
+  return found;
 }
 
 function describeMachine() {
@@ -151,6 +223,22 @@ function describeMachine() {
 
 function loadAverage() {
   return os.loadavg().map((v) => Math.round(v * 100) / 100);
+}
+
+/** Whether the measured source differs from the commit (work in progress), when this is a git checkout. */
+function uncommittedSourceChanges() {
+  try {
+    return (
+      execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+        .toString()
+        .trim() !== ''
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** The commit measured, when this is a git checkout (read-only). */

@@ -14,12 +14,17 @@ import {
 } from './client.mjs';
 import { RefreshPool } from './refresh-pool.mjs';
 
-/** The `me` scenarios, rotated in every round so none always runs first (or always after login). */
-export const ME_SCENARIOS = ['me-anonymous', 'me-bearer', 'me-cookie'];
+/**
+ * The `me` scenarios of both servers, rotated in every round so none always runs first (or always after login):
+ * Gatehouse's and the bare server's take turns under the same noise.
+ */
+export const ME_SCENARIOS = ['bare-anonymous', 'bare-user', 'me-anonymous', 'me-bearer', 'me-cookie'];
 /** Then, in this order, every round. */
 export const OTHER_SCENARIOS = ['my-sessions-bearer', 'refresh', 'login'];
-/** The scenario every ratio is taken against. */
+/** The scenario the "x anon" ratios are taken against. */
 export const BASELINE = 'me-anonymous';
+/** The bare server's answer to `me` without credentials, the reference of every ratio to the bare server's anonymous. */
+export const BARE_BASELINE = 'bare-anonymous';
 /** Spare refresh sessions beyond one per connection. */
 const SPARE_REFRESH_SESSIONS = 2;
 
@@ -57,7 +62,8 @@ export async function seed(url, settings) {
  * @param {string} url
  * @param {Seeds} seeds
  * @param {{ connections: number, loginConnections: number }} settings
- * @returns {Promise<{ scenarios: Map<string, import('./load.mjs').Scenario>, refreshPool: RefreshPool }>}
+ * @returns {Promise<{ scenarios: Map<string, import('./load.mjs').Scenario>, refreshPool: RefreshPool,
+ *   answers: ExpectedAnswers }>}
  */
 export async function buildScenarios(url, seeds, settings) {
   const { connections } = settings;
@@ -86,6 +92,8 @@ export async function buildScenarios(url, seeds, settings) {
       id: 'me-anonymous',
       label: 'me, anonymous',
       description: `${ME} with no credentials: the baseline (no token, no cookie, no database)`,
+      server: 'gatehouse',
+      reference: 'bare-anonymous',
       connections,
       headers: {},
       body: meBody,
@@ -95,6 +103,8 @@ export async function buildScenarios(url, seeds, settings) {
       id: 'me-bearer',
       label: 'me, bearer',
       description: `${ME} with Authorization: Bearer <access token> (signature check + session state, both cached)`,
+      server: 'gatehouse',
+      reference: 'bare-user',
       connections,
       headers: bearer,
       body: meBody,
@@ -103,7 +113,9 @@ export async function buildScenarios(url, seeds, settings) {
     {
       id: 'me-cookie',
       label: 'me, cookie',
-      description: `${ME} with the ${COOKIE_NAME} session cookie (express-session: unsign, store lookup, re-set)`,
+      description: `${ME} with the ${COOKIE_NAME} session cookie (cookie recognised once, then cached; session cached)`,
+      server: 'gatehouse',
+      reference: 'bare-user',
       connections,
       headers: cookie,
       body: meBody,
@@ -113,6 +125,7 @@ export async function buildScenarios(url, seeds, settings) {
       id: 'my-sessions-bearer',
       label: 'mySessions, bearer',
       description: `${MY_SESSIONS} by bearer: one database read per request, for contrast`,
+      server: 'gatehouse',
       connections,
       headers: bearer,
       body: JSON.stringify({ query: MY_SESSIONS }),
@@ -124,6 +137,7 @@ export async function buildScenarios(url, seeds, settings) {
       description:
         'refresh(refreshToken) with a never-used token every time: one transaction (lock, insert successor, ' +
         'update session) + an audit row + a new access token',
+      server: 'gatehouse',
       connections,
       headers: {},
       next: (context) => {
@@ -137,13 +151,90 @@ export async function buildScenarios(url, seeds, settings) {
       id: 'login',
       label: 'login (argon2id)',
       description: 'login(email, password, transport: BEARER): one argon2id verification + a new session',
+      server: 'gatehouse',
       connections: settings.loginConnections,
       headers: {},
       body: JSON.stringify({ query: LOGIN, variables: loginVariables }),
       check: (body) => body.includes('"refreshToken":"ghr_') && !body.includes('"errors"'),
     },
   ];
-  return { scenarios: new Map(list.map((s) => [s.id, s])), refreshPool };
+  return {
+    scenarios: new Map(list.map((s) => [s.id, s])),
+    refreshPool,
+    answers: { anonymous: anonymousAnswer, reader: bearerAnswer, readerHeaders: bearer },
+  };
+}
+
+/**
+ * Gatehouse's exact answers to `me`, which the bare server must repeat byte for byte.
+ *
+ * @typedef {object} ExpectedAnswers
+ * @property {string} anonymous  the body for a request without credentials (`me: null`)
+ * @property {string} reader  the body for the reader's bearer request
+ * @property {Record<string, string>} readerHeaders  the reader's Authorization header
+ */
+
+/**
+ * The reader as the bare server answers it (BARE_ME_USER): the `me` object of Gatehouse's own answer.
+ *
+ * @param {ExpectedAnswers} answers
+ */
+export function bareUserOf(answers) {
+  const me = JSON.parse(answers.reader)?.data?.me;
+  if (!me?.id) throw new Error(`no user in Gatehouse's answer: ${answers.reader}`);
+  return JSON.stringify(me);
+}
+
+/**
+ * The bare server's two scenarios, each checked once to answer exactly what Gatehouse answers: `me: null`
+ * without credentials, and the reader to a request that carries the reader's very Authorization header (which
+ * the bare server never verifies). Same request, same answer: what is left between the two servers is Gatehouse.
+ *
+ * @param {string} url  the bare server's /graphql
+ * @param {ExpectedAnswers} answers
+ * @param {{ connections: number }} settings
+ * @returns {Promise<import('./load.mjs').Scenario[]>}
+ */
+export async function buildBareScenarios(url, answers, settings) {
+  const meBody = JSON.stringify({ query: ME });
+  const anonymous = await gql(url, ME, {}, {});
+  const reader = await gql(url, ME, {}, answers.readerHeaders);
+  for (const [name, res, expected] of /** @type {const} */ ([
+    ['anonymous', anonymous, answers.anonymous],
+    ['user', reader, answers.reader],
+  ])) {
+    if (res.status !== 200 || res.text !== expected) {
+      throw new Error(
+        `pre-flight of the bare server (${name}): expected Gatehouse's answer ${expected}, got ${res.status} ${res.text}`,
+      );
+    }
+  }
+  return [
+    {
+      id: 'bare-anonymous',
+      label: 'bare, anonymous',
+      description: `${ME} to a bare Apollo 5 + Express 5 server (no Gatehouse code), answering me: null`,
+      server: 'bare',
+      reference: 'bare-anonymous',
+      connections: settings.connections,
+      headers: {},
+      body: meBody,
+      check: (body) => body === answers.anonymous,
+    },
+    {
+      id: 'bare-user',
+      label: 'bare, user',
+      description:
+        `${ME} to the bare server with the reader's Authorization header (present, never verified), answering ` +
+        "the reader's fixed user object: Gatehouse's authenticated answer, byte for byte",
+      server: 'bare',
+      reference: 'bare-anonymous',
+      connections: settings.connections,
+      headers: answers.readerHeaders,
+      body: meBody,
+      check: (body) => body === answers.reader,
+    },
+  ];
 }
 
 /**

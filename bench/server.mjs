@@ -1,11 +1,12 @@
 // @ts-check
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Every load generator and every request in the benchmark goes to this address, and nowhere else. */
 export const LOOPBACK = '127.0.0.1';
@@ -13,6 +14,10 @@ const READY_TIMEOUT_MS = 90_000;
 /** main.ts gives its own graceful shutdown 10 s; after that the child is killed. */
 const STOP_TIMEOUT_MS = 12_000;
 const KEPT_OUTPUT_LINES = 80;
+/** How long a child may take to answer a memory sample over IPC before the figure is reported as unknown. */
+const SAMPLE_TIMEOUT_MS = 2_000;
+/** Preloaded into every child (`--import`): memory and GC figures over IPC, and no orphan if the bench dies. */
+const PROBE = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'probe.mjs')).href;
 
 /**
  * Settings every benchmark child gets: production mode on loopback, behind a (pretend) TLS-terminating proxy
@@ -35,10 +40,21 @@ const BASE_ENV = {
 /**
  * @typedef {object} ServerOptions
  * @property {string} root  the repository root (dist/main.js is started from there)
+ * @property {string} [entry]  the script to run instead of dist/main.js (the bare server)
  * @property {Record<string, string>} env  secrets, database and LOG_LEVEL for the child
  * @property {string[]} [nodeArgs]  extra `node` flags, e.g. --cpu-prof
  * @property {(line: string) => void} [onLine]  called with every line the child writes to stdout
  * @property {Set<RunningServer>} [track]  holds the child while it runs, for the caller to stop on a signal
+ */
+
+/**
+ * What the probe in the child reports (bench/probe.mjs): `process.memoryUsage()` now; collections, and the
+ * time the event loop spent busy and idle, since start.
+ *
+ * @typedef {object} ProbeSample
+ * @property {NodeJS.MemoryUsage} memory
+ * @property {{ count: number, ms: number, minorCount: number, minorMs: number, majorCount: number, majorMs: number }} gc
+ * @property {{ activeMs: number, idleMs: number }} loop
  */
 
 /**
@@ -51,6 +67,11 @@ const BASE_ENV = {
  * @property {() => void} killNow  SIGKILL, synchronously (for process exit)
  * @property {() => string} recentOutput  the child's last lines of stdout and stderr, for error messages
  * @property {() => number | undefined} cpuSeconds  the child's CPU time so far (all threads), where /proc has it
+ * @property {() => Promise<ProbeSample | undefined>} sample  memory and GC figures from inside the child
+ * @property {() => { rssMiB: number, peakRssMiB: number } | undefined} rss  resident set now and at its peak (/proc)
+ * @property {() => boolean} resetPeakRss  starts a new peak (/proc/PID/clear_refs); false where that is not possible
+ * @property {() => { onCpuMs: number, waitingMs: number } | undefined} mainThreadSchedule  the main thread's time on
+ *   a CPU and waiting for one so far (/proc schedstat), where Linux has it
  */
 
 /**
@@ -60,7 +81,7 @@ const BASE_ENV = {
  * @returns {Promise<RunningServer>}
  */
 export async function startServer(options) {
-  const main = join(options.root, 'dist', 'main.js');
+  const main = options.entry ?? join(options.root, 'dist', 'main.js');
   if (!existsSync(main))
     throw new Error(`${main} is missing: run \`npm run build\` first (npm run bench does)`);
   for (let attempt = 1; ; attempt++) {
@@ -83,7 +104,7 @@ export async function startServer(options) {
  */
 async function launch(main, port, options) {
   const origin = `http://${LOOPBACK}:${port}`;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+  const child = spawn(process.execPath, ['--import', PROBE, ...(options.nodeArgs ?? []), main], {
     cwd: options.root,
     env: {
       PATH: process.env.PATH ?? '',
@@ -92,8 +113,10 @@ async function launch(main, port, options) {
       JWT_ISSUER: origin,
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // Only the probe's answers come over the channel; it must not keep this process alive.
+  child.channel?.unref();
 
   /** @type {string[]} */
   const recent = [];
@@ -137,6 +160,28 @@ async function launch(main, port, options) {
   };
 
   const cpuSeconds = () => (child.pid !== undefined && alive() ? processCpuSeconds(child.pid) : undefined);
+  const rss = () => (child.pid !== undefined && alive() ? processRss(child.pid) : undefined);
+  const resetPeakRss = () => child.pid !== undefined && alive() && resetProcessPeakRss(child.pid);
+  const mainThreadSchedule = () =>
+    child.pid !== undefined && alive() ? threadSchedule(child.pid, child.pid) : undefined;
+  /** @type {() => Promise<ProbeSample | undefined>} */
+  const sample = () =>
+    new Promise((resolve) => {
+      if (!alive() || !child.connected) return resolve(undefined);
+      const done = (/** @type {ProbeSample | undefined} */ value) => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(value);
+      };
+      const onMessage = (/** @type {any} */ message) => {
+        if (message?.type === 'sample') done({ memory: message.memory, gc: message.gc, loop: message.loop });
+      };
+      const timer = setTimeout(() => done(undefined), SAMPLE_TIMEOUT_MS);
+      child.on('message', onMessage);
+      child.send({ type: 'sample' }, (error) => {
+        if (error) done(undefined);
+      });
+    });
 
   /** @type {RunningServer} */
   const server = {
@@ -148,6 +193,10 @@ async function launch(main, port, options) {
     killNow,
     recentOutput,
     cpuSeconds,
+    sample,
+    rss,
+    resetPeakRss,
+    mainThreadSchedule,
   };
   options.track?.add(server);
   void exited.then(() => options.track?.delete(server));
@@ -218,6 +267,60 @@ export function processCpuSeconds(pid) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : undefined;
+}
+
+/**
+ * The resident set of a process now (VmRSS) and at its peak (VmHWM), in MiB, from /proc/PID/status.
+ *
+ * @param {number} pid
+ */
+export function processRss(pid) {
+  let status;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = (/** @type {string} */ field) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  const rssKib = kib('VmRSS');
+  const peakKib = kib('VmHWM');
+  if (!Number.isFinite(rssKib) || !Number.isFinite(peakKib)) return undefined;
+  return { rssMiB: rssKib / 1024, peakRssMiB: peakKib / 1024 };
+}
+
+/**
+ * Resets a process's peak resident set to its current one (proc(5): writing 5 to clear_refs), so that VmHWM
+ * afterwards is the peak of one run; false where the kernel or the permissions do not allow it.
+ *
+ * @param {number} pid
+ */
+function resetProcessPeakRss(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A thread's time on a CPU and time runnable but waiting for one, in ms, from /proc/PID/task/TID/schedstat (the
+ * main thread's TID is the PID). Waiting is what a starved event loop shows: busy, yet not running.
+ *
+ * @param {number} pid
+ * @param {number} tid
+ */
+function threadSchedule(pid, tid) {
+  try {
+    const [onCpuNs, waitingNs] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+      .split(' ')
+      .map(Number);
+    if (!Number.isFinite(onCpuNs) || !Number.isFinite(waitingNs)) return undefined;
+    return { onCpuMs: Number(onCpuNs) / 1e6, waitingMs: Number(waitingNs) / 1e6 };
+  } catch {
+    return undefined;
+  }
 }
 
 function clockTicksPerSecond() {

@@ -5,11 +5,12 @@
  * @typedef {object} BenchSettings
  * @property {number} durationSec  seconds per scenario run (BENCH_DURATION)
  * @property {number} rounds  how many times every scenario runs, interleaved (BENCH_ROUNDS)
- * @property {number} warmupSec  seconds of unmeasured load before the first round (BENCH_WARMUP)
+ * @property {number} warmupSec  seconds of unmeasured load per server and credential before the rounds (BENCH_WARMUP)
  * @property {number} connections  concurrent connections for every scenario but login (BENCH_CONNECTIONS)
  * @property {number} loginConnections  concurrent connections for login, argon2-bound (BENCH_LOGIN_CONNECTIONS)
  * @property {number} countRequests  requests per transport in the query-counting phase (BENCH_COUNT_REQUESTS)
  * @property {number} verifyTimeMs  tinybench time budget per token-verification task
+ * @property {number} argon2Samples  argon2id verifications timed one at a time for the login bound
  * @property {number} settleMs  a pause after each run, so the next does not start on its leftovers (argon2)
  * @property {string} out  where the JSON goes (BENCH_OUT)
  * @property {string | undefined} databaseUrl  a PostgreSQL server (DATABASE_URL), else the embedded database
@@ -26,11 +27,12 @@ export function loadSettings(env) {
   return Object.freeze({
     durationSec: number(env, 'BENCH_DURATION', smoke ? 1 : 3, 0.5, 3600),
     rounds: integer(env, 'BENCH_ROUNDS', smoke ? 1 : 5, 1, 1000),
-    warmupSec: number(env, 'BENCH_WARMUP', smoke ? 0 : 2, 0, 600),
+    warmupSec: number(env, 'BENCH_WARMUP', smoke ? 1 : 12, 0, 600),
     connections: integer(env, 'BENCH_CONNECTIONS', 10, 1, 1000),
     loginConnections: integer(env, 'BENCH_LOGIN_CONNECTIONS', 4, 1, 100),
     countRequests: integer(env, 'BENCH_COUNT_REQUESTS', smoke ? 10 : 100, 1, 100_000),
     verifyTimeMs: smoke ? 100 : 1000,
+    argon2Samples: smoke ? 4 : 40,
     settleMs: smoke ? 100 : 500,
     out: present(env.BENCH_OUT) ?? 'bench-results.json',
     databaseUrl: present(env.DATABASE_URL),

@@ -11,7 +11,11 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const RUN = join(dirname(fileURLToPath(import.meta.url)), 'run.mjs');
-const SCENARIOS = ['me-anonymous', 'me-bearer', 'me-cookie', 'my-sessions-bearer', 'refresh', 'login'];
+const BARE = ['bare-anonymous', 'bare-user'];
+const COMPARED = [...BARE, 'me-anonymous', 'me-bearer', 'me-cookie'];
+const SCENARIOS = [...COMPARED, 'my-sessions-bearer', 'refresh', 'login'];
+/** /proc gives the server children's CPU time and resident set; elsewhere those figures are n/a. */
+const HAS_PROC = process.platform === 'linux';
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-smoke-'));
@@ -49,7 +53,7 @@ function checkReport(report) {
   };
   const isNumber = (/** @type {unknown} */ v) => typeof v === 'number' && Number.isFinite(v);
 
-  expect(report?.version === 1, 'version is 1');
+  expect(report?.version === 2, 'version is 2');
   expect(typeof report?.machine?.node === 'string', 'machine.node');
   expect(isNumber(report?.machine?.cpuCount), 'machine.cpuCount');
   expect(['embedded', 'postgres'].includes(report?.database?.kind), 'database.kind');
@@ -59,12 +63,59 @@ function checkReport(report) {
       isNumber(s?.median?.requestsPerSec) && s.median.requestsPerSec > 0,
       `scenarios.${id}.median.requestsPerSec > 0`,
     );
-    for (const key of ['p50Ms', 'p99Ms', 'ratioToBaseline']) {
-      expect(isNumber(s?.median?.[key]), `scenarios.${id}.median.${key}`);
+    const keys = [
+      'p50Ms',
+      'p99Ms',
+      'ratioToBaseline',
+      'ratioToBareAnonymous',
+      'heapUsedMiB',
+      'gcMsPerRequest',
+    ];
+    if (COMPARED.includes(id)) keys.push('ratioToReference', 'p99RatioToReference');
+    if (HAS_PROC) keys.push('serverCpuMsPerRequest', 'rssMiB');
+    for (const key of keys) expect(isNumber(s?.median?.[key]), `scenarios.${id}.median.${key}`);
+    for (const key of ['requestsPerSec', 'p99Ms']) {
+      expect(
+        isNumber(s?.spread?.[key]?.min) && isNumber(s?.spread?.[key]?.max),
+        `scenarios.${id}.spread.${key} min and max`,
+      );
     }
+    expect(s?.server === (BARE.includes(id) ? 'bare' : 'gatehouse'), `scenarios.${id}.server`);
     expect(isNumber(s?.failures?.total), `scenarios.${id}.failures.total`);
     expect(Array.isArray(s?.rounds) && s.rounds.length > 0, `scenarios.${id}.rounds`);
+    const warm = report?.warmup?.[id];
+    if (COMPARED.includes(id)) {
+      expect(
+        Array.isArray(warm) && warm.length > 0 && warm.every((/** @type {any} */ w) => w.requestsPerSec > 0),
+        `warmup.${id} (every slice answered)`,
+      );
+    }
   }
+  const lp = report?.loginPressure;
+  const lpKeys = [
+    'aloneP99Ms',
+    'underLoginsP99Ms',
+    'p99Ratio',
+    'aloneEventLoopBusy',
+    'underLoginsEventLoopBusy',
+  ];
+  if (HAS_PROC) lpKeys.push('aloneMainThreadWaiting', 'underLoginsMainThreadWaiting');
+  for (const key of lpKeys) {
+    expect(isNumber(lp?.median?.[key]), `loginPressure.median.${key}`);
+  }
+  expect(
+    isNumber(lp?.median?.loginsPerSec) && lp.median.loginsPerSec > 0,
+    'loginPressure.median.loginsPerSec > 0',
+  );
+  expect(lp?.parallelLogins === 20, 'loginPressure.parallelLogins is 20');
+  expect(isNumber(lp?.failures) && isNumber(lp?.skipped), 'loginPressure.failures and skipped');
+  const argon2 = report?.argon2;
+  expect(/^argon2id m=\d+,t=\d+,p=\d+$/.test(String(argon2?.parameters)), 'argon2.parameters');
+  for (const key of ['boundPerCore', 'boundAllCores', 'cpuMsPerVerify']) {
+    expect(isNumber(argon2?.[key]) && argon2[key] > 0, `argon2.${key} > 0`);
+  }
+  expect(isNumber(argon2?.verifyMs?.mean), 'argon2.verifyMs.mean');
+  expect(isNumber(argon2?.parallel?.perSec), 'argon2.parallel.perSec');
   for (const transport of ['bearer', 'cookie', 'mySessions']) {
     const q = report?.queriesPerRequest?.[transport];
     expect(
@@ -79,6 +130,10 @@ function checkReport(report) {
     expect(isNumber(report?.tokenVerify?.[mode]?.meanUs), `tokenVerify.${mode}.meanUs`);
   }
   for (const name of [
+    'anonymousToBareRatio',
+    'bearerToBareRatio',
+    'cookieToBareRatio',
+    'authenticatedP99ToBare',
     'bearerToAnonymousRatio',
     'cookieToAnonymousRatio',
     'queriesPerAuthenticatedRequest',

@@ -38,3 +38,20 @@ export function round(value, digits) {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * How far single rounds strayed: the lowest and highest value, and their distance as a percentage of the median
+ * (a reader's "is this figure repeatable?"); nulls when there is nothing to compare.
+ *
+ * @param {readonly (number | null)[]} values
+ * @param {number} digits
+ * @returns {{ min: number | null, max: number | null, spreadPct: number | null }}
+ */
+export function spread(values, digits) {
+  const finite = /** @type {number[]} */ (values.filter((v) => v !== null && Number.isFinite(v)));
+  if (finite.length === 0) return { min: null, max: null, spreadPct: null };
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  const mid = median(finite);
+  return { min: round(min, digits), max: round(max, digits), spreadPct: round(((max - min) / mid) * 100, 1) };
+}
