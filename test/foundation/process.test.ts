@@ -83,5 +83,5 @@ describe('the server process', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     }
-  });
+  }, 180_000); // three embedded-database starts: ~25 s on a quiet machine, far more on a loaded one
 });
