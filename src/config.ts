@@ -38,6 +38,8 @@ export interface Config {
   };
   /** Express `trust proxy`: false (default), a hop count, or a list of addresses/subnets. */
   readonly trustProxy: boolean | number | readonly string[];
+  /** `Authorization: Bearer` token that `/metrics` requires; undefined: the route is not served. */
+  readonly metricsToken: string | undefined;
   readonly graphql: {
     readonly introspection: boolean;
     readonly maxDepth: number;
@@ -176,6 +178,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       cookieSameSite: e.COOKIE_SAMESITE,
     },
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? !production,
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -3,8 +3,12 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-/** How long a graceful shutdown may take before the process exits anyway. */
-const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * How long a graceful shutdown may take before the process exits anyway. Apollo's drain gives in-flight requests
+ * 10 s (its stopGracePeriodMillis default) and then closes their connections; the listener, pools and database
+ * close after that, so the bound is a little longer (keep it under the orchestrator's grace, 30 s by default).
+ */
+const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 async function main(): Promise<void> {
   let config;

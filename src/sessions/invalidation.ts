@@ -12,21 +12,37 @@ export type Invalidation =
 
 /**
  * Announces an invalidation inside the caller's transaction: PostgreSQL delivers NOTIFY only on commit, so no
- * instance hears of a change that was rolled back, and none hears of it before it is visible.
+ * instance hears of a change that was rolled back, and none hears of it before it is visible. The payload ends
+ * with the database's clock in epoch milliseconds (`s:<id>:<ms>`), the last statement before the commit: every
+ * announcer shares that one clock, and a listener measures propagation against it.
  */
 export async function announce(em: Em, invalidation: Invalidation): Promise<void> {
   const payload = `${invalidation.kind === 'session' ? 's' : 'u'}:${invalidation.id}`;
-  await em.execute('select pg_notify(?, ?)', [INVALIDATION_CHANNEL, payload]);
+  await em.execute(
+    "select pg_notify(?, ?::text || ':' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text)",
+    [INVALIDATION_CHANNEL, payload],
+  );
 }
 
-function parse(payload: string | undefined): Invalidation | null {
-  const match = /^([su]):([0-9a-f-]{36})$/.exec(payload ?? '');
+/** A payload heard on the channel; `sentAt` (epoch ms) is absent from the SQL triggers' `s:<id>` / `u:<id>`. */
+export interface Heard {
+  readonly invalidation: Invalidation;
+  readonly sentAt: number | undefined;
+}
+
+/** Parses `s:<id>`, `u:<id>`, optionally followed by `:<epoch ms>`; null for anything else. */
+export function parseInvalidation(payload: string | undefined): Heard | null {
+  const match = /^([su]):([0-9a-f-]{36})(?::(\d{1,15}))?$/.exec(payload ?? '');
   if (!match) return null;
-  return { kind: match[1] === 's' ? 'session' : 'user', id: match[2]! };
+  return {
+    invalidation: { kind: match[1] === 's' ? 'session' : 'user', id: match[2]! },
+    sentAt: match[3] === undefined ? undefined : Number(match[3]),
+  };
 }
 
 export interface ListenerHandlers {
-  onInvalidation(invalidation: Invalidation): void;
+  /** `sentAt`: when the announcing transaction stamped it (database clock, epoch ms), if it did. */
+  onInvalidation(invalidation: Invalidation, sentAt: number | undefined): void;
   /** false when the channel is down (invalidations may be missed), true once it listens again. */
   onHealth(healthy: boolean): void;
 }
@@ -52,8 +68,8 @@ function createPgliteListener(pglite: PGlite, handlers: ListenerHandlers): Inval
   return {
     async start() {
       unsubscribe = await pglite.listen(INVALIDATION_CHANNEL, (payload) => {
-        const invalidation = parse(payload);
-        if (invalidation) handlers.onInvalidation(invalidation);
+        const heard = parseInvalidation(payload);
+        if (heard) handlers.onInvalidation(heard.invalidation, heard.sentAt);
       });
       // In-process: the channel cannot drop while the database is open.
       handlers.onHealth(true);
@@ -103,8 +119,8 @@ function createPgListener(url: string, handlers: ListenerHandlers, logger: Logge
     c.on('end', () => lost('connection ended'));
     c.on('notification', (message) => {
       if (message.channel !== INVALIDATION_CHANNEL) return;
-      const invalidation = parse(message.payload);
-      if (invalidation) handlers.onInvalidation(invalidation);
+      const heard = parseInvalidation(message.payload);
+      if (heard) handlers.onInvalidation(heard.invalidation, heard.sentAt);
     });
     try {
       client = c;

@@ -10,6 +10,13 @@ export interface InvalidationsOptions {
   readonly target: DatabaseTarget;
   readonly cache: Pick<SessionCache, 'evictSession' | 'evictUser' | 'setTrusted'>;
   readonly logger: Logger;
+  /** Where listener health and propagation are reported (`gatehouse_invalidation_listener_up`, …_seconds). */
+  readonly metrics?: {
+    readonly listenerUp: { set(value: number): void };
+    readonly propagation: { observe(seconds: number): void };
+  };
+  /** Wall-clock epoch milliseconds, compared with the database's stamp (never a test clock). */
+  readonly wallClock?: () => number;
 }
 
 /**
@@ -28,13 +35,16 @@ export interface Invalidations {
   evict(invalidation: Invalidation): void;
   /** The revoking requests waiting for their own announcement to come back. */
   readonly echoes: InvalidationEchoes;
+  /** Whether the channel listens now: false means this instance checks every session in the database. */
+  readonly listening: boolean;
   /** Starts listening; the cache is trusted from the moment the channel listens. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function createInvalidations(options: InvalidationsOptions): Invalidations {
-  const { target, cache, logger } = options;
+  const { target, cache, logger, metrics, wallClock = Date.now } = options;
+  let listening = false;
   const invalidations: Invalidations = {
     echoes: new InvalidationEchoes(),
 
@@ -62,6 +72,9 @@ export function createInvalidations(options: InvalidationsOptions): Invalidation
       else cache.evictUser(invalidation.id);
     },
 
+    get listening() {
+      return listening;
+    },
     start: () => listener.start(),
     stop: () => listener.stop(),
   };
@@ -70,11 +83,17 @@ export function createInvalidations(options: InvalidationsOptions): Invalidation
   const listener = createInvalidationListener(
     target,
     {
-      onInvalidation: (invalidation) => {
+      onInvalidation: (invalidation, sentAt) => {
         invalidations.evict(invalidation);
+        // Clamped at 0: the database's clock and this host's may disagree by a little.
+        if (sentAt !== undefined) metrics?.propagation.observe(Math.max(0, wallClock() - sentAt) / 1000);
         invalidations.echoes.heard(invalidation);
       },
-      onHealth: (healthy) => cache.setTrusted(healthy),
+      onHealth: (healthy) => {
+        listening = healthy;
+        metrics?.listenerUp.set(healthy ? 1 : 0);
+        cache.setTrusted(healthy);
+      },
     },
     logger,
   );

@@ -9,6 +9,8 @@ export interface SessionCacheOptions {
   /** How long an entry is served before the next request re-reads it (SESSION_CACHE_TTL). */
   readonly ttlMs: number;
   readonly maxEntries?: number;
+  /** Counts lookups served from the cache (hit) and reads from the database (miss): pre-bound metric children. */
+  readonly lookups?: { readonly hit: { inc(): void }; readonly miss: { inc(): void } };
 }
 
 interface Entry {
@@ -43,7 +45,10 @@ export class SessionCache {
   async get(sessionId: string): Promise<SessionState | null> {
     if (!this.trusted) return this.refresh(sessionId);
     const hit = this.entries.get(sessionId);
-    if (hit && this.options.clock.now().getTime() - hit.loadedAt < this.options.ttlMs) return hit.state;
+    if (hit && this.options.clock.now().getTime() - hit.loadedAt < this.options.ttlMs) {
+      this.options.lookups?.hit.inc();
+      return hit.state;
+    }
     // Join a read only if it started after the last eviction: an older one may return what was just revoked.
     const pending = this.loading.get(sessionId);
     if (pending && pending.epoch === this.epoch) return pending.state;
@@ -61,6 +66,7 @@ export class SessionCache {
   async refresh(sessionId: string): Promise<SessionState | null> {
     const epoch = this.epoch;
     const loadedAt = this.options.clock.now().getTime();
+    this.options.lookups?.miss.inc();
     const state = await this.options.load(sessionId);
     if (this.trusted && epoch === this.epoch) {
       if (state) this.remember(state, loadedAt);

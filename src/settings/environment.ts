@@ -34,6 +34,8 @@ export const environmentSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   GRAPHQL_INTROSPECTION: bool.optional(),
   CSRF_PREVENTION: bool.default(true),
+  // A bearer token for the Prometheus scraper; unset, /metrics is not served at all.
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   GRAPHQL_MAX_DEPTH: intIn(1, 100).default(10),
   GRAPHQL_MAX_COST: intIn(1, 1_000_000).default(5000),
   GRAPHQL_MAX_ALIASES: intIn(0, 1000).default(15),

@@ -22,15 +22,38 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty(volume);
   });
 
-  it('builds the api from the Dockerfile, waits for a healthy database, reads .env and publishes 4000', () => {
+  it('builds the api from the Dockerfile, waits for a healthy database, reads .env, runs 3 replicas', () => {
     const api = compose.services.api!;
     expect(api.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile' });
     expect(api.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(api.env_file).toBe('.env');
-    expect(api.ports).toContain('4000:4000');
+    expect(api.deploy).toMatchObject({ replicas: 3 });
+    // Replicas cannot share a published port: only the balancer publishes 4000.
+    expect(api.ports).toBeUndefined();
+    expect(api.expose).toContain('4000');
     const env = api.environment as Record<string, string>;
     expect(env.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     expect(env.NODE_ENV).toBe('production');
+  });
+});
+
+describe('HAProxy in docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as Compose;
+  const cfg = readFileSync(join(root, 'haproxy', 'haproxy.cfg'), 'utf8');
+
+  it('publishes 4000 and mounts haproxy/haproxy.cfg', () => {
+    const lb = compose.services.haproxy!;
+    expect(String(lb.image)).toMatch(/^haproxy:\d/);
+    expect(lb.ports).toContain('4000:4000');
+    expect(lb.volumes).toContain('./haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
+  });
+
+  it('balances round robin over the api replicas, checks /readyz and retries a dead replica elsewhere', () => {
+    expect(cfg).toMatch(/^\s*balance roundrobin$/m);
+    expect(cfg).toMatch(/^\s*option httpchk GET \/readyz$/m);
+    expect(cfg).toMatch(/^\s*option redispatch$/m);
+    expect(cfg).toMatch(/^\s*retries \d+$/m);
+    expect(cfg).toMatch(/^\s*server-template api 3 api:4000 check/m);
   });
 });
 
