@@ -1,7 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The notes example is tested like Gatehouse itself (how to test your own module, README).
+  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/notes/test/**/*.test.ts'],
   // jose v6 is ESM-only; Jest's CJS runtime cannot require(esm) before Node 24.9, so it is transpiled too.
   transform: {
     '/node_modules/jose/.+\\.js$': '<rootDir>/test/support/esm-dependency-transformer.js',

@@ -31,10 +31,12 @@ import type { GraphQLContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/apollo-server.js';
 import { responseExtensionsPlugin } from './graphql/response-extensions.js';
 import { createResolverContainer } from './resolvers.js';
+import { composeModules } from './module.js';
+import { runAll } from './run-all.js';
 import { buildDeclaredSchema } from './schema.js';
 import { corsMiddleware, originAllowed } from './http/cors.js';
 import { httpErrorHandler } from './http/errors.js';
-import { healthRoutes } from './http/health.js';
+import { operationsRoutes } from './http/operations.js';
 import { securityHeaders } from './http/security-headers.js';
 import { jwksRoute } from './http/jwks.js';
 import { originCheck } from './http/origin-check.js';
@@ -44,6 +46,7 @@ import { SessionCache } from './sessions/session-cache.js';
 import { createSessionLoader } from './sessions/session-loader.js';
 import { createSessionService, type SessionService } from './sessions/session-service.js';
 import { ensureAdmin } from './users/user-service.js';
+import { createInstrumentation } from './metrics/instrumentation.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
 export interface AppDependencies {
@@ -51,6 +54,7 @@ export interface AppDependencies {
   readonly logger?: Logger;
   /** An embedded database owned by the caller (lets two app instances share one). */
   readonly pglite?: PGlite;
+  readonly modules?: Parameters<typeof composeModules>[0]; // your own API on Gatehouse (DESIGN §6.5)
 }
 
 export interface App {
@@ -71,9 +75,10 @@ export interface App {
 export async function createApp(config: Config, deps: AppDependencies = {}): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
-
+  const metrics = createInstrumentation();
+  const modules = composeModules(deps.modules, entities);
   const db = await openDatabase({
-    entities,
+    ...modules.database,
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     pglite: deps.pglite,
@@ -90,8 +95,9 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       load: createSessionLoader({ orm: db.orm }),
       clock,
       ttlMs: cacheTtlSec * 1000,
+      lookups: metrics.cacheLookups,
     });
-    const invalidations = createInvalidations({ target: db.target, cache, logger });
+    const invalidations = createInvalidations({ target: db.target, cache, logger, metrics });
     await invalidations.start();
     cleanup.unshift(() => invalidations.stop());
     const sessions = createSessionService({
@@ -131,6 +137,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       clock,
     });
     const container = createResolverContainer({
+      modules: modules.list,
       sessions,
       invalidations,
       audit,
@@ -157,7 +164,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       logger.info({ outcome }, 'bootstrap admin checked');
     }
 
-    const schema = enforceAuthorization(await buildDeclaredSchema([], { container }), {
+    const schema = enforceAuthorization(await buildDeclaredSchema(modules.resolvers, { container }), {
       clock,
       onDenied: (denial, coordinate, context) => {
         const { viewer, meta } = context as GraphQLContext;
@@ -170,6 +177,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const landingPage = config.graphql.introspection;
     const apollo = createApolloServer({ schema, httpServer, config, logger });
     apollo.addPlugin(responseExtensionsPlugin());
+    apollo.addPlugin(metrics.loginPlugin);
     await apollo.start();
     cleanup.unshift(() => apollo.stop());
 
@@ -179,7 +187,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     app.set('trust proxy', config.trustProxy);
     app.use(requestContext(logger));
     app.use(securityHeaders({ landingPage }));
-    app.use(healthRoutes(() => db.isReady()));
+    app.use(operationsRoutes({ metrics, token: config.metricsToken, db, invalidations }));
     app.use(jwksRoute(keys));
     app.use(
       '/graphql',
@@ -191,7 +199,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         next();
       },
       authenticationMiddleware({
-        authenticate: createAuthenticate({ tokens: accessTokens, sessions, cookies }),
+        authenticate: metrics.counted(createAuthenticate({ tokens: accessTokens, sessions, cookies })),
         clock,
         cookies,
       }),
@@ -230,15 +238,5 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
   } catch (error) {
     await runAll(cleanup, logger);
     throw error;
-  }
-}
-
-async function runAll(steps: (() => Promise<unknown>)[], logger: Logger): Promise<void> {
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown step failed');
-    }
   }
 }

@@ -1,6 +1,7 @@
 import type { ContainerType } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver, type AuthResolverDeps } from './auth/auth.resolver.js';
+import type { GatehouseModule } from './module.js';
 import { resolverContainer } from './schema.js';
 import { SessionResolver, type SessionResolverDeps } from './sessions/session.resolver.js';
 import { UserResolver, type UserResolverDeps } from './users/user.resolver.js';
@@ -10,11 +11,16 @@ export type ResolverCollaborators = AuthResolverDeps & SessionResolverDeps & Use
 
 /**
  * Builds each resolver of the schema with the collaborators it declares, and the container that hands them to
- * type-graphql. Part of the composition root: only app.ts calls it.
+ * type-graphql. Part of the composition root: only app.ts calls it. A module's resolvers are built here too, each
+ * with the module collaborators (`ModuleDeps`).
  */
-export function createResolverContainer(c: ResolverCollaborators): ContainerType {
-  const { sessions, invalidations, audit, clock, cookies } = c;
+export function createResolverContainer(
+  c: ResolverCollaborators & { readonly modules?: readonly GatehouseModule[] },
+): ContainerType {
+  const { sessions, invalidations, audit, clock, cookies, modules = [] } = c;
+  const moduleDeps = { clock, audit };
   return resolverContainer([
+    ...modules.flatMap((m) => m.resolvers.map((R) => new R(moduleDeps))),
     new UserResolver({ sessions, invalidations, audit, clock }),
     new SessionResolver({ sessions, audit, cookies }),
     new AuthResolver({

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MikroORM, type EntityClass } from '@mikro-orm/core';
+import { MikroORM, type EntityClass, type MigrationObject } from '@mikro-orm/core';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from '../logger.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -27,6 +27,8 @@ export interface OpenDatabaseOptions {
   readonly logger: Logger;
   /** The entities the ORM maps: Gatehouse's own (src/entities.ts) and any a module adds. */
   readonly entities: readonly EntityClass<object>[];
+  /** Modules' migrations (named `<module>_<migration>`), run after Gatehouse's own. */
+  readonly migrations?: readonly MigrationObject[];
 }
 
 /** Opens PostgreSQL or the embedded PGlite and connects the ORM (migrations are run by the caller). */
@@ -62,6 +64,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         options.entities,
         (message) => options.logger.debug({ orm: message }, 'orm'),
         logQueries,
+        options.migrations,
       ),
     );
   } catch (error) {

@@ -1,4 +1,4 @@
-import { type EntityClass, type Options } from '@mikro-orm/core';
+import { type EntityClass, type MigrationObject, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { PGlite } from '@electric-sql/pglite';
@@ -17,12 +17,19 @@ export function ormOptions(
   entities: readonly EntityClass<object>[],
   log?: (message: string) => void,
   logQueries = false,
+  moduleMigrations: readonly MigrationObject[] = [],
 ): Options {
   const common: Options = {
     entities: [...entities],
     extensions: [Migrator],
-    // Migrations are listed in code so the compiled server, the CLI and ts-jest all find the same set.
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    // Migrations are listed in code so the compiled server, the CLI and ts-jest all find the same set. Modules'
+    // run after Gatehouse's (their tables may reference users), in the order given.
+    migrations: {
+      migrationsList: [...migrationsList, ...moduleMigrations],
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
     // A forgotten fork must fail loudly instead of sharing one identity map across requests.
     allowGlobalContext: false,
     forceUtcTimezone: true,

@@ -6,6 +6,7 @@ import { createApp, type App } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { GatehouseModule } from '../../src/module.js';
 import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { testKeys, testSessionSecret } from './keys.js';
@@ -25,7 +26,12 @@ export interface TestServer {
 /** Starts the real app on an ephemeral port against a test database. */
 export async function startServer(
   db: TestDatabase,
-  options: { env?: Record<string, string>; clock?: Clock & TestClock } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock & TestClock;
+    /** Your own API on Gatehouse, as `createApp(config, { modules })` takes it. */
+    modules?: readonly GatehouseModule[];
+  } = {},
 ): Promise<TestServer> {
   const keys = await testKeys();
   const env: Record<string, string> = {
@@ -53,6 +59,7 @@ export async function startServer(
     clock,
     logger: createLogger(config.logLevel, sink),
     pglite: db.pglite,
+    modules: options.modules,
   });
   const address = await app.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${address.port}`;
@@ -70,13 +77,16 @@ export interface TestContext {
  * object is filled in by beforeAll, so read its properties inside tests and hooks, not at the top level.
  */
 export function useTestServer(
-  options: { env?: Record<string, string> | (() => Promise<Record<string, string>>) } = {},
+  options: {
+    env?: Record<string, string> | (() => Promise<Record<string, string>>);
+    modules?: readonly GatehouseModule[];
+  } = {},
 ): TestContext {
   const context = {} as { db: TestDatabase; server: TestServer };
   beforeAll(async () => {
     context.db = await createTestDatabase();
     const env = typeof options.env === 'function' ? await options.env() : options.env;
-    context.server = await startServer(context.db, { env });
+    context.server = await startServer(context.db, { env, modules: options.modules });
   });
   afterAll(async () => {
     await context.server?.stop();
