@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { normalizeEmail } from '../users/email.js';
+import { decodeCanonicalBase64url } from '../settings/base64url.js';
 
 /** A recognisable prefix, so secret scanners can spot a leaked device token. */
 export const DEVICE_TOKEN_PREFIX = 'ghd_';
@@ -62,7 +63,10 @@ export function createDeviceTokens(options: { secrets: readonly string[]; clock:
         string,
       ];
       const body = `${bound}.${nonce}.${issuedAt}`;
-      const given = Buffer.from(signature, 'base64url');
+      // One spelling only: Node's decoder ignores the unused bits of the last character, so without this a
+      // token with its last character changed would still carry a valid signature.
+      const given = decodeCanonicalBase64url(signature);
+      if (given?.length !== 32) return null;
       const key = keys.find((k) => timingSafeEqual(mac(k, body), given));
       if (!key || !timingSafeEqual(Buffer.from(bound, 'base64url'), binding(key, email))) return null;
       const age = nowSec() - Number(issuedAt);

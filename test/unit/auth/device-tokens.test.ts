@@ -39,6 +39,19 @@ describe('device tokens', () => {
       expect(tokens.verify(garbage, 'alice@example.com')).toBeNull();
   });
 
+  it('refuse every other spelling of the signature (the unused bits of its last character set)', () => {
+    const tokens = createDeviceTokens({ secrets: [NEW_SECRET], clock: new TestClock() });
+    const token = tokens.issue('alice@example.com');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1)!);
+    // 43 characters carry 258 bits for 256: the last character's two low bits are not part of the signature.
+    for (const padding of [1, 2, 3]) {
+      const respelt = token.slice(0, -1) + alphabet[(last & ~3) | padding];
+      expect(tokens.verify(respelt, 'alice@example.com')).toBeNull();
+    }
+    expect(tokens.verify(token, 'alice@example.com')).not.toBeNull();
+  });
+
   it('are signed with the first session secret and verified with all of them (rotation keeps devices known)', () => {
     const clock = new TestClock();
     const before = createDeviceTokens({ secrets: [OLD_SECRET], clock });
