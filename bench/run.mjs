@@ -8,13 +8,14 @@
  * authenticated request in a second child (logging at debug), times access-token verification and argon2id
  * in-process, prints the tables, writes the JSON.
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { measureArgon2Bound } from './argon2-bound.mjs';
+import { describeMachine, gitCommit, loadAverage, uncommittedSourceChanges } from './machine.mjs';
+import { measureScaleOut } from './scale-out.mjs';
+import { formatScaleOut } from './scale-out-report.mjs';
 import { createBenchDatabase, errorMessage } from './database.mjs';
 import { measureCacheTtlReads } from './cache-ttl.mjs';
 import { measureMeUnderLogins, PARALLEL_LOGINS } from './login-pressure.mjs';
@@ -147,6 +148,9 @@ async function main() {
     ]);
     await cleanup();
 
+    // Issue 16: several instances on one PostgreSQL (skipped, saying so, on the embedded database).
+    const scaleOut = await measureScaleOut({ root: ROOT, settings, secrets, track: servers, progress });
+
     progress('timing access-token verification and argon2id in-process');
     const tokenVerify = await benchTokenVerify({ root: ROOT, timeMs: settings.verifyTimeMs });
     const argon2 = await measureArgon2Bound({ root: ROOT, samples: settings.argon2Samples });
@@ -160,8 +164,8 @@ async function main() {
       command: settings.smoke ? 'npm run bench:smoke' : 'npm run bench',
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      commit: gitCommit(),
-      uncommittedChanges: uncommittedSourceChanges(),
+      commit: gitCommit(ROOT),
+      uncommittedChanges: uncommittedSourceChanges(ROOT),
       settings: {
         durationSec: settings.durationSec,
         rounds: settings.rounds,
@@ -184,6 +188,7 @@ async function main() {
       queriesPerRequest: queries,
       cacheTtlReads: cacheTtl,
       tokenVerify,
+      scaleOut,
       targets: evaluateTargets(
         scenarioSummary,
         queries,
@@ -193,6 +198,7 @@ async function main() {
     };
     writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(formatReport(report));
+    process.stdout.write(formatScaleOut(scaleOut, report.machine.cpuCount));
     progress(`wrote ${settings.out}`);
   } finally {
     await cleanup();
@@ -207,52 +213,6 @@ function scenario(scenarios, id) {
   const found = scenarios.get(id);
   if (!found) throw new Error(`no scenario ${id}`);
   return found;
-}
-
-function describeMachine() {
-  const cpus = os.cpus();
-  return {
-    node: process.version,
-    v8: process.versions.v8,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    cpuCount: os.availableParallelism(),
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    totalMemoryMiB: Math.round(os.totalmem() / 2 ** 20),
-  };
-}
-
-function loadAverage() {
-  return os.loadavg().map((v) => Math.round(v * 100) / 100);
-}
-
-/** Whether the measured source differs from the commit (work in progress), when this is a git checkout. */
-function uncommittedSourceChanges() {
-  try {
-    return (
-      execFileSync('git', ['status', '--porcelain', '--', 'src'], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      })
-        .toString()
-        .trim() !== ''
-    );
-  } catch {
-    return null;
-  }
-}
-
-/** The commit measured, when this is a git checkout (read-only). */
-function gitCommit() {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-      .toString()
-      .trim();
-  } catch {
-    return null;
-  }
 }
 
 main().then(

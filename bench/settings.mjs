@@ -15,6 +15,7 @@
  * @property {string} out  where the JSON goes (BENCH_OUT)
  * @property {string | undefined} databaseUrl  a PostgreSQL server (DATABASE_URL), else the embedded database
  * @property {string[]} serverNodeArgs  extra `node` flags for the server, e.g. --cpu-prof (BENCH_SERVER_NODE_ARGS)
+ * @property {number[]} scaleSessions  distinct sessions of the session-cache scale part (BENCH_SCALE_SESSIONS)
  * @property {boolean} smoke  a seconds-long run that only proves the benchmark works (BENCH_SMOKE)
  */
 
@@ -37,6 +38,7 @@ export function loadSettings(env) {
     out: present(env.BENCH_OUT) ?? 'bench-results.json',
     databaseUrl: present(env.DATABASE_URL),
     serverNodeArgs: (present(env.BENCH_SERVER_NODE_ARGS) ?? '').split(/\s+/).filter(Boolean),
+    scaleSessions: sessionCounts(env, smoke),
     smoke,
   });
 }
@@ -92,4 +94,21 @@ function integer(env, name, fallback, min, max) {
   const value = number(env, name, fallback, min, max);
   if (!Number.isInteger(value)) throw new SettingsError(`${name}: expected an integer, got "${env[name]}"`);
   return value;
+}
+
+/**
+ * A comma-separated list of session counts, each 10 to 1 000 000.
+ *
+ * @param {Readonly<Record<string, string | undefined>>} env
+ * @param {boolean} smoke
+ */
+function sessionCounts(env, smoke) {
+  const raw = present(env.BENCH_SCALE_SESSIONS);
+  if (raw === undefined) return smoke ? [200] : [10_000, 100_000];
+  return raw.split(',').map((part) => {
+    const value = Number(part.trim());
+    if (!Number.isInteger(value) || value < 10 || value > 1_000_000)
+      throw new SettingsError(`BENCH_SCALE_SESSIONS: expected counts from 10 to 1000000, got "${raw}"`);
+    return value;
+  });
 }

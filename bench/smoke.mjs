@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { haproxyPath } from './haproxy.mjs';
+import { checkScaleOut } from './scale-out-check.mjs';
 
 const RUN = join(dirname(fileURLToPath(import.meta.url)), 'run.mjs');
 const BARE = ['bare-anonymous', 'bare-user'];
@@ -142,6 +144,9 @@ function checkReport(report) {
   ]) {
     expect(typeof report?.targets?.[name]?.met === 'boolean', `targets.${name}`);
   }
+  problems.push(
+    ...checkScaleOut(report?.scaleOut, Boolean(process.env.DATABASE_URL), Boolean(haproxyPath())),
+  );
   return problems;
 }
 
