@@ -75,15 +75,16 @@ async function expectSetRoles(caller: Caller, roles: string[]): Promise<void> {
 
 describe('fresh: 900 on setUserRoles', () => {
   it.each(['COOKIE', 'BEARER'] as const)(
-    '%s ADMIN: works after login, still at 899 s, refused at 901 s, works again after a new login',
+    '%s ADMIN: works after login, still at 895 s, refused past 900 s, works again after a new login',
     async (transport) => {
       const caller = await signIn(server.url, admin, transport);
       await expectSetRoles(caller, ['USER', 'ADMIN']);
 
-      server.clock.advance(899);
+      // The test clock runs on real time: 5 s below the bound leave a loaded machine some slack.
+      server.clock.advance(895);
       await expectSetRoles(caller, ['USER']);
 
-      server.clock.advance(2);
+      server.clock.advance(6);
       // Other ADMIN fields do not ask for freshness.
       expectData(await caller.call('{ users { id } }'));
       await expectNotFresh(() => caller.call(SET_ROLES, { id: target.userId, roles: ['USER', 'ADMIN'] }));
