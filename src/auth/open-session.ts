@@ -37,10 +37,18 @@ export async function openSession(
     readonly meta: RequestMeta;
     readonly event: SessionEvent;
     readonly details?: Record<string, unknown>;
+    /** Established with two factors (completeLogin) or a passkey; default false. */
+    readonly mfa?: boolean;
   },
 ): Promise<OpenedSession> {
   const { user, transport, meta } = input;
-  const session = await deps.sessions.create(tx, { user, transport, ip: meta.ip, userAgent: meta.userAgent });
+  const session = await deps.sessions.create(tx, {
+    user,
+    transport,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    mfa: input.mfa ?? false,
+  });
   await deps.audit.record(
     tx,
     { type: input.event, userId: user.id, sessionId: session.id, details: { transport, ...input.details } },

@@ -10,6 +10,8 @@ export interface Viewer {
   readonly transport: Transport;
   /** When the user last proved their password on this session; refresh never moves it. */
   readonly authTime: Date;
+  /** This session was established with two factors or a passkey: what `@auth(mfa: true)` checks. */
+  readonly mfa: boolean;
   readonly user: UserSnapshot;
 }
 
@@ -20,6 +22,7 @@ export function viewerOf(state: SessionState): Viewer {
     roles: state.user.roles,
     transport: state.transport,
     authTime: state.authTime,
+    mfa: state.mfa,
     user: state.user,
   };
 }

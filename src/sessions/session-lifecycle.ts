@@ -15,10 +15,10 @@ export interface SessionLifecycleOptions {
 
 /** The one writer of Session rows: starts, extends and ends sessions. */
 export interface SessionLifecycle {
-  /** Starts a session for a user who has just proved their password. */
+  /** Starts a session for a user who has just proved their password (and, with `mfa`, a second factor). */
   create(
     em: Em,
-    input: { user: User; transport: Transport; ip: string | null; userAgent: string | null },
+    input: { user: User; transport: Transport; ip: string | null; userAgent: string | null; mfa?: boolean },
   ): Promise<Session>;
   /**
    * Revokes one session; true when it was live. Takes effect on every instance on its next request. `after` runs
@@ -67,6 +67,7 @@ export function createSessionLifecycle(options: SessionLifecycleOptions): Sessio
         createdAt: now,
         lastSeenAt: now,
         authTime: now,
+        mfa: input.mfa ?? false,
         idleExpiresAt: idleExpiry(now),
         absoluteExpiresAt: new Date(now.getTime() + absoluteTtlSec * 1000),
         ip: input.ip,

@@ -8,6 +8,8 @@ export interface SessionState {
   readonly sessionId: string;
   readonly transport: Transport;
   readonly authTime: Date;
+  /** Established with two factors or a passkey (`@auth(mfa: true)`). */
+  readonly mfa: boolean;
   readonly idleExpiresAt: Date;
   readonly absoluteExpiresAt: Date;
   readonly lastSeenAt: Date;
@@ -30,7 +32,7 @@ export type SessionCheck =
 /** The columns of a Session row and of its user that a SessionState is made of. */
 export type SessionRow = Pick<
   Session,
-  'id' | 'transport' | 'authTime' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'lastSeenAt' | 'revokedAt'
+  'id' | 'transport' | 'authTime' | 'mfa' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'lastSeenAt' | 'revokedAt'
 >;
 export type UserRow = Pick<User, 'id' | 'email' | 'roles' | 'createdAt'>;
 
@@ -43,6 +45,7 @@ export function stateOf(session: SessionRow, user: UserRow): SessionState {
     sessionId: session.id,
     transport: session.transport,
     authTime: session.authTime,
+    mfa: session.mfa,
     idleExpiresAt: session.idleExpiresAt,
     absoluteExpiresAt: session.absoluteExpiresAt,
     lastSeenAt: session.lastSeenAt,

@@ -45,7 +45,8 @@ export class Session {
     | 'revokedReason'
     | 'cookieIdHash'
     | 'userId'
-    | 'expiresAt';
+    | 'expiresAt'
+    | 'mfa';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -73,6 +74,13 @@ export class Session {
   /** The login (password proof) behind this session; refresh never moves it. Drives `@auth(fresh:)`. */
   @Property({ type: 'timestamptz' })
   authTime!: Date;
+
+  /**
+   * Established with two factors (password + TOTP or recovery code) or a passkey: what `@auth(mfa: true)` checks.
+   * Fixed at login; a step-up with a second factor may set it, nothing clears it.
+   */
+  @Property({ type: 'boolean', default: false })
+  mfa: boolean = false;
 
   /** Rolling: moved forward as the session is used. */
   @Property({ type: 'timestamptz' })
