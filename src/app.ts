@@ -138,6 +138,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     });
     const container = createResolverContainer({
       modules: modules.list,
+      passkeys: { webauthn: config.webauthn, clock, logger },
       sessions,
       invalidations,
       audit,

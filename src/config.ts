@@ -1,6 +1,7 @@
 import { environmentSchema } from './settings/environment.js';
 import type { JsonWebKeyLike } from './settings/jwk-set.js';
 import { secretWeakness } from './settings/secret-strength.js';
+import { webAuthnSettings, type WebAuthnSettings } from './settings/webauthn.js';
 
 export type { JsonWebKeyLike } from './settings/jwk-set.js';
 
@@ -18,6 +19,8 @@ export interface Config {
   readonly publicUrl: string;
   /** Exact origins allowed with credentials; undefined means the development defaults. */
   readonly corsOrigins: readonly string[] | undefined;
+  /** The WebAuthn relying party (passkeys): RP ID and the origins allowed to present them. */
+  readonly webauthn: WebAuthnSettings;
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly jwt: {
     /** Private JWKs, the first signs; undefined only outside production (a set is generated under `dataDir`). */
@@ -151,6 +154,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
 
   const publicUrl = e.PUBLIC_URL ?? DEVELOPMENT_PUBLIC_URL;
+  const webauthn = webAuthnSettings({
+    publicUrl,
+    production,
+    rpId: e.WEBAUTHN_RP_ID,
+    origins: e.WEBAUTHN_ORIGINS,
+    corsOrigins: e.CORS_ORIGINS,
+  });
+  if (!webauthn.ok) throw new ConfigError(`${webauthn.variable}: ${webauthn.message}`);
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     production,
@@ -161,6 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     publicUrl,
     corsOrigins: e.CORS_ORIGINS,
+    webauthn: webauthn.value,
     admin: e.ADMIN_EMAIL !== undefined ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD! } : undefined,
     jwt: {
       keys: e.JWT_KEYS,

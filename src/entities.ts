@@ -2,6 +2,8 @@ import { AuditEvent } from './audit/audit-event.entity.js';
 import { RateLimitEntry } from './auth/rate-limit.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { LoginChallenge } from './factors/login-challenges/login-challenge.entity.js';
+import { Passkey } from './factors/passkeys/passkey.entity.js';
+import { WebAuthnChallenge } from './factors/passkeys/webauthn-challenge.entity.js';
 import { RecoveryCode } from './factors/recovery-codes/recovery-code.entity.js';
 import { TotpFactor } from './factors/totp/totp-factor.entity.js';
 import { Session } from './sessions/session.entity.js';
@@ -20,4 +22,6 @@ export const entities = [
   TotpFactor,
   RecoveryCode,
   LoginChallenge,
+  Passkey,
+  WebAuthnChallenge,
 ];

@@ -1,13 +1,17 @@
 import type { ContainerType } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver, type AuthResolverDeps } from './auth/auth.resolver.js';
+import { PasskeyResolver } from './factors/passkeys/passkey.resolver.js';
+import type { PasskeyDeps } from './factors/passkeys/relying-party.js';
 import type { GatehouseModule } from './module.js';
 import { resolverContainer } from './schema.js';
 import { SessionResolver, type SessionResolverDeps } from './sessions/session.resolver.js';
 import { UserResolver, type UserResolverDeps } from './users/user.resolver.js';
 
 /** The long-lived collaborators of the schema's resolvers, built once by the composition root. */
-export type ResolverCollaborators = AuthResolverDeps & SessionResolverDeps & UserResolverDeps;
+export type ResolverCollaborators = AuthResolverDeps &
+  SessionResolverDeps &
+  UserResolverDeps & { readonly passkeys: PasskeyDeps };
 
 /**
  * Builds each resolver of the schema with the collaborators it declares, and the container that hands them to
@@ -36,5 +40,16 @@ export function createResolverContainer(
       deviceCookie: c.deviceCookie,
     }),
     new AuditResolver(),
+    new PasskeyResolver({
+      ...c.passkeys,
+      sessions,
+      audit,
+      cookies,
+      accessTokens: c.accessTokens,
+      refreshTokens: c.refreshTokens,
+      rateLimits: c.rateLimits,
+      deviceTokens: c.deviceTokens,
+      deviceCookie: c.deviceCookie,
+    }),
   ]);
 }

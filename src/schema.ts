@@ -3,13 +3,20 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
+import { PasskeyResolver } from './factors/passkeys/passkey.resolver.js';
 import { assertDenialsContained } from './authz/contained-denials.js';
 import { assertDefaultDeny } from './authz/default-deny.js';
 import { withAuthDirectives } from './authz/directives.js';
 import { SessionResolver } from './sessions/session.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
 
-export const resolvers = [UserResolver, AuthResolver, SessionResolver, AuditResolver] as const;
+export const resolvers = [
+  UserResolver,
+  AuthResolver,
+  SessionResolver,
+  AuditResolver,
+  PasskeyResolver,
+] as const;
 
 type ResolverClass = abstract new (...args: never[]) => object;
 

@@ -50,6 +50,11 @@ export interface RateLimits {
    * evaluated: at most the limit of them get through, however many arrive at once.
    */
   reserveLoginAttempt(input: LoginAttemptInput): Promise<LoginAttempt>;
+  /**
+   * Counts a sign-in step that names no account (passkey options and assertions) against the per-IP login limit,
+   * refusing (RateLimited) once it is reached: a guess at a credential costs the same budget as a guess at a password.
+   */
+  countLoginFromIp(ip: string): Promise<void>;
   beforeRegister(ip: string): Promise<void>;
   beforeRefresh(sessionId: string): Promise<void>;
 }
@@ -187,6 +192,9 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
       await consume(loginPerIp, ip, 'login-ip');
       const asDevice = device ? await reserveAsDevice(device) : null;
       return asDevice ?? reserveAsUnknown(email, ip);
+    },
+    async countLoginFromIp(ip) {
+      await consume(loginPerIp, ip, 'login-ip');
     },
     async beforeRegister(ip) {
       await consume(registerPerIp, ip, 'register-ip');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, DAY, durationIn, intIn, jwkSet, list, origin, trustProxy, window } from './fields.js';
+import { rpIdField } from './webauthn.js';
 
 /**
  * Every environment variable Gatehouse reads, with its parser, bounds and default. Cross-variable rules (production
@@ -17,6 +18,8 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: origin.optional(),
   CORS_ORIGINS: list.pipe(z.array(origin)).optional(),
+  WEBAUTHN_RP_ID: rpIdField.optional(),
+  WEBAUTHN_ORIGINS: list.pipe(z.array(origin)).optional(),
   ADMIN_EMAIL: z.string().optional(),
   ADMIN_PASSWORD: z.string().optional(),
   JWT_KEYS: jwkSet.optional(),

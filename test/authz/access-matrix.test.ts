@@ -1,9 +1,11 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { buildDeclaredSchema } from '../../src/schema.js';
 import { readPolicies } from '../../src/authz/enforce.js';
-import type { GqlResponse } from '../support/client.js';
+import { gql, type GqlResponse } from '../support/client.js';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { loginBearer, PASSWORD, uniqueEmail } from '../support/users.js';
+import { SoftwareAuthenticator } from '../support/software-authenticator.js';
+import { loginBearer, PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
 import {
   anonymous,
   createPrincipal,
@@ -105,6 +107,40 @@ const authPayloadFor =
     expect(payload.session).toMatchObject({ transport: 'BEARER', current: true });
     expect(typeof payload.accessToken).toBe('string');
   };
+
+/** Passkey options for the caller's account, on the test servers' relying party. */
+const registrationOptionsFor: Check = (data, { principal }) => {
+  const options = data.passkeyRegistrationOptions;
+  expect(options.rp).toEqual({ name: 'Gatehouse', id: 'localhost' });
+  expect(options.user.name).toBe(principal!.email);
+};
+
+const loginOptionsIssued: Check = (data) =>
+  expect(data.passkeyLoginOptions).toMatchObject({ rpId: 'localhost', allowCredentials: [] });
+
+/** The caller's new passkey; removed at once, so later password logins of the cast stay one-step. */
+const registeredPasskey: Check = async (data) => {
+  expect(data.registerPasskey.name).toBe('Matrix');
+  await sql(db, 'delete from passkeys where id = $1', [data.registerPasskey.id]);
+};
+
+const renamedPasskey: Check = async (data, { vars }) => {
+  expect(data).toEqual({ renamePasskey: { id: vars.id, name: 'Renamed' } });
+  await sql(db, 'delete from passkeys where id = $1', [vars.id]);
+};
+
+/** A passkey row of the principal's written in SQL (its key is never used here); a random id when anonymous. */
+async function storedPasskey(principal: Principal | undefined): Promise<string> {
+  const id = randomUUID();
+  if (!principal) return id;
+  await sql(
+    db,
+    `insert into passkeys (id, user_id, credential_id, public_key, counter, transports, name, backed_up, created_at)
+     values ($1, $2, $3, decode('00', 'hex'), 0, '{}', 'Stored', false, now())`,
+    [id, principal.userId, randomBytes(16).toString('base64url')],
+  );
+  return id;
+}
 
 const rows: Row[] = [
   {
@@ -370,6 +406,113 @@ const rows: Row[] = [
       (['anonymous', 'USER', 'another USER', 'ADMIN'] as const).map((who) => [
         who,
         authPayloadFor('refresh', ({ cast }) => cast.carol.email),
+      ]),
+    ) as Row['expect'],
+  },
+  {
+    title: 'Query.myPasskeys',
+    covers: ['Query.myPasskeys'],
+    query: '{ myPasskeys { id name createdAt lastUsedAt backedUp } }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: (data) => expect(data).toEqual({ myPasskeys: [] }),
+      'another USER': (data) => expect(data).toEqual({ myPasskeys: [] }),
+      ADMIN: (data) => expect(data).toEqual({ myPasskeys: [] }),
+    },
+  },
+  {
+    title: 'Mutation.passkeyRegistrationOptions (fresh: 600)',
+    covers: ['Mutation.passkeyRegistrationOptions'],
+    query: 'mutation { passkeyRegistrationOptions }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: registrationOptionsFor,
+      'another USER': registrationOptionsFor,
+      ADMIN: registrationOptionsFor,
+    },
+  },
+  {
+    title: 'Mutation.registerPasskey (for oneself; removed again so password logins stay one-step)',
+    covers: ['Mutation.registerPasskey'],
+    query: 'mutation($r: JSONObject!) { registerPasskey(response: $r, name: "Matrix") { id name } }',
+    prepare: async ({ caller, principal }) => {
+      if (!principal) return { r: {} };
+      const res = await caller.call<{ passkeyRegistrationOptions: Record<string, unknown> }>(
+        'mutation { passkeyRegistrationOptions }',
+      );
+      const authenticator = new SoftwareAuthenticator({ origin: 'http://localhost:4000' });
+      return { r: authenticator.create(expectData(res).passkeyRegistrationOptions) };
+    },
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: registeredPasskey,
+      'another USER': registeredPasskey,
+      ADMIN: registeredPasskey,
+    },
+  },
+  {
+    title: 'Mutation.renamePasskey (one’s own)',
+    covers: ['Mutation.renamePasskey'],
+    query: 'mutation($id: ID!) { renamePasskey(id: $id, name: "Renamed") { id name } }',
+    prepare: async ({ principal }) => ({ id: await storedPasskey(principal) }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: renamedPasskey,
+      'another USER': renamedPasskey,
+      ADMIN: renamedPasskey,
+    },
+  },
+  {
+    title: 'Mutation.removePasskey (one’s own; fresh: 600)',
+    covers: ['Mutation.removePasskey'],
+    query: 'mutation($id: ID!) { removePasskey(id: $id) }',
+    prepare: async ({ principal }) => ({ id: await storedPasskey(principal) }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: (data) => expect(data).toEqual({ removePasskey: true }),
+      'another USER': (data) => expect(data).toEqual({ removePasskey: true }),
+      ADMIN: (data) => expect(data).toEqual({ removePasskey: true }),
+    },
+  },
+  {
+    title: 'Mutation.passkeyLoginOptions (public)',
+    covers: ['Mutation.passkeyLoginOptions'],
+    query: 'mutation { passkeyLoginOptions }',
+    expect: Object.fromEntries(
+      (['anonymous', 'USER', 'another USER', 'ADMIN'] as const).map((who) => [who, loginOptionsIssued]),
+    ) as Row['expect'],
+  },
+  {
+    title: 'Mutation.loginWithPasskey (public; a new user with a passkey)',
+    covers: ['Mutation.loginWithPasskey', 'User.email', 'Session.id', 'Session.transport', 'Session.current'],
+    query: `mutation($r: JSONObject!) {
+      loginWithPasskey(response: $r, transport: BEARER) { user { id email } session { id transport current } accessToken }
+    }`,
+    prepare: async ({ caller }) => {
+      const owner = await registerBearer(server.url);
+      const authenticator = new SoftwareAuthenticator({ origin: 'http://localhost:4000' });
+      const options = await gql<{ passkeyRegistrationOptions: Record<string, unknown> }>(
+        server.url,
+        'mutation { passkeyRegistrationOptions }',
+        {},
+        { token: owner.accessToken },
+      );
+      const registered = await gql(
+        server.url,
+        'mutation($r: JSONObject!) { registerPasskey(response: $r) { id } }',
+        { r: authenticator.create(expectData(options).passkeyRegistrationOptions) },
+        { token: owner.accessToken },
+      );
+      expectData(registered);
+      const login = await caller.call<{ passkeyLoginOptions: Record<string, unknown> }>(
+        'mutation { passkeyLoginOptions }',
+      );
+      return { email: owner.email, r: authenticator.get(expectData(login).passkeyLoginOptions) };
+    },
+    expect: Object.fromEntries(
+      (['anonymous', 'USER', 'another USER', 'ADMIN'] as const).map((who) => [
+        who,
+        authPayloadFor('loginWithPasskey', ({ vars }) => vars.email as string),
       ]),
     ) as Row['expect'],
   },

@@ -73,7 +73,14 @@ describe('accessReport on the real schema', () => {
         .filter((r) => r.access === 'public')
         .map((r) => r.coordinate)
         .sort(),
-    ).toEqual(['Mutation.login', 'Mutation.refresh', 'Mutation.register', 'Query.me']);
+    ).toEqual([
+      'Mutation.login',
+      'Mutation.loginWithPasskey',
+      'Mutation.passkeyLoginOptions',
+      'Mutation.refresh',
+      'Mutation.register',
+      'Query.me',
+    ]);
   });
 
   it.each([
@@ -198,7 +205,7 @@ describe('formatAccessTable', () => {
     expect(table).toMatch(/^User\.email\s+roles or owner\s+ADMIN\s+id\s+-\s+-\s+field$/m);
     expect(table).toMatch(/^Session\.userAgent\s+roles or owner\s+ADMIN\s+userId\s+-\s+-\s+type Session$/m);
     expect(table).toMatch(/^User\.id\s+inherits parent\s/m);
-    expect(table).toMatch(/^\d+ fields: 4 public, \d+ protected, \d+ inherit their parent\.$/m);
+    expect(table).toMatch(/^\d+ fields: 6 public, \d+ protected, \d+ inherit their parent\.$/m);
   });
 });
 

@@ -1,4 +1,7 @@
 import type { Em } from '../../db/types.js';
+import { checkAssertion } from './assertions.js';
+import { Passkey } from './passkey.entity.js';
+import type { PasskeyDeps } from './relying-party.js';
 
 /** The outcome of checking a passkey assertion for a known user: which passkey signed, or a generic refusal. */
 export type PasskeyVerification = { readonly ok: true; readonly passkeyId: string } | { readonly ok: false };
@@ -20,4 +23,16 @@ export interface PasskeyFactor {
   verifyForUser(em: Em, userId: string, response: unknown): Promise<PasskeyVerification>;
   /** Removes every passkey of the user; answers how many were removed. */
   removeAll(em: Em, userId: string): Promise<number>;
+}
+
+/** The passkey factor for the rest of the second-factor feature, on the relying party of `deps`. */
+export function createPasskeyFactor(deps: PasskeyDeps): PasskeyFactor {
+  return {
+    count: (em, userId) => em.count(Passkey, { user: userId }),
+    async verifyForUser(em, userId, response) {
+      const check = await checkAssertion(deps, em, response, userId);
+      return check.ok ? { ok: true, passkeyId: check.passkey.id } : { ok: false };
+    },
+    removeAll: (em, userId) => em.nativeDelete(Passkey, { user: userId }),
+  };
 }
