@@ -1,4 +1,5 @@
 import { createGatehouse, GatehouseError, type Session, type User } from './api.js';
+import { createPasskeys, type Passkey } from './passkeys.js';
 
 /**
  * The page's entry point. The API URL comes from `?api=`; by default port 4000 on this page's own host name, so
@@ -8,6 +9,7 @@ const apiUrl =
   new URLSearchParams(location.search).get('api') ??
   `${location.protocol}//${location.hostname}:4000/graphql`;
 const api = createGatehouse(apiUrl);
+const passkeys = createPasskeys(apiUrl);
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -67,6 +69,17 @@ function renderAccount(user: User, sessions: Session[]): void {
   setState('account');
 }
 
+function renderPasskeys(list: Passkey[]): void {
+  byId('passkeys').replaceChildren(
+    ...list.map((p) => {
+      const item = document.createElement('li');
+      item.dataset.passkeyId = p.id;
+      item.textContent = `${p.name} (added ${when(p.createdAt)}${p.lastUsedAt ? `, last used ${when(p.lastUsedAt)}` : ''})`;
+      return item;
+    }),
+  );
+}
+
 /** Asks the API who we are: the cookie (if any) decides. */
 async function refreshView(message = ''): Promise<void> {
   const user = await api.me();
@@ -75,6 +88,7 @@ async function refreshView(message = ''): Promise<void> {
     return;
   }
   renderAccount(user, await api.mySessions());
+  renderPasskeys(await passkeys.list());
 }
 
 /** Runs one user action; an UNAUTHENTICATED answer (session revoked or expired elsewhere) means: log in again. */
@@ -115,6 +129,20 @@ byId('logout-all').addEventListener('click', () =>
   run(async () => {
     const count = await api.logoutAll();
     setState('login', `Logged out of ${count} session(s).`);
+  }),
+);
+
+byId('passkey-login').addEventListener('click', () =>
+  run(async () => {
+    await passkeys.signIn();
+    await refreshView();
+  }),
+);
+
+byId('passkey-add').addEventListener('click', () =>
+  run(async () => {
+    await passkeys.add('This browser');
+    await refreshView();
   }),
 );
 
