@@ -27,6 +27,7 @@ import { createDeviceTokens } from './auth/device-tokens.js';
 import { resolveSecrets } from './auth/secrets.js';
 import { auditDenial } from './audit/audit-denial.js';
 import { enforceAuthorization } from './authz/enforce.js';
+import { createFactors } from './factors/create-factors.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/apollo-server.js';
 import { responseExtensionsPlugin } from './graphql/response-extensions.js';
@@ -138,6 +139,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     });
     const container = createResolverContainer({
       modules: modules.list,
+      factors: createFactors({ config, logger, clock, audit }),
       passkeys: { webauthn: config.webauthn, clock, logger },
       sessions,
       invalidations,
@@ -167,6 +169,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
 
     const schema = enforceAuthorization(await buildDeclaredSchema(modules.resolvers, { container }), {
       clock,
+      requireMfaForRoles: config.factors.requireMfaForRoles,
       onDenied: (denial, coordinate, context) => {
         const { viewer, meta } = context as GraphQLContext;
         if (viewer) auditDenial({ audit, em: db.orm.em.fork() as Em }, viewer, meta, coordinate, denial.kind);

@@ -1,3 +1,4 @@
+import type { Role } from './authz/role.js';
 import { environmentSchema } from './settings/environment.js';
 import type { JsonWebKeyLike } from './settings/jwk-set.js';
 import { secretWeakness } from './settings/secret-strength.js';
@@ -69,6 +70,15 @@ export interface Config {
     readonly refreshPerSession: number;
     readonly refreshPerSessionWindowSec: number;
   };
+  readonly factors: {
+    /**
+     * FACTOR_ENCRYPTION_KEY: AES-256 keys (64 hex or 43 base64url characters each), the first encrypts and all
+     * decrypt; undefined only outside production (a key is generated under `dataDir`).
+     */
+    readonly encryptionKeys: readonly string[] | undefined;
+    /** REQUIRE_MFA_FOR_ROLES: a field that requires one of these roles requires `mfa` too. */
+    readonly requireMfaForRoles: readonly Role[];
+  };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -129,6 +139,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           `SESSION_SECRETS: entry ${i + 1} is ${weakness}; generate one with \`openssl rand -base64 48\``,
         );
       }
+    }
+    if (e.FACTOR_ENCRYPTION_KEY === undefined) {
+      throw new ConfigError(
+        'FACTOR_ENCRYPTION_KEY: required in production (encrypts TOTP secrets; generate one with `openssl rand -hex 32`)',
+      );
     }
     if (e.TRUST_PROXY === true) {
       // `true` believes X-Forwarded-For from anyone: every per-IP limit and audited address becomes the caller's choice.
@@ -212,6 +227,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       registerPerIpWindowSec: e.RATE_LIMIT_REGISTER_PER_IP_WINDOW,
       refreshPerSession: e.RATE_LIMIT_REFRESH_PER_SESSION,
       refreshPerSessionWindowSec: e.RATE_LIMIT_REFRESH_PER_SESSION_WINDOW,
+    },
+    factors: {
+      encryptionKeys: e.FACTOR_ENCRYPTION_KEY,
+      requireMfaForRoles: [...new Set(e.REQUIRE_MFA_FOR_ROLES)],
     },
   };
   return deepFreeze(config);

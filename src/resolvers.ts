@@ -1,17 +1,24 @@
 import type { ContainerType } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver, type AuthResolverDeps } from './auth/auth.resolver.js';
+import type { FactorServices } from './factors/create-factors.js';
+import { FactorsResolver } from './factors/factors.resolver.js';
 import { PasskeyResolver } from './factors/passkeys/passkey.resolver.js';
 import type { PasskeyDeps } from './factors/passkeys/relying-party.js';
 import type { GatehouseModule } from './module.js';
 import { resolverContainer } from './schema.js';
 import { SessionResolver, type SessionResolverDeps } from './sessions/session.resolver.js';
+import type { SessionService } from './sessions/session-service.js';
 import { UserResolver, type UserResolverDeps } from './users/user.resolver.js';
+import { TwoStepResolver } from './factors/two-step.resolver.js';
 
 /** The long-lived collaborators of the schema's resolvers, built once by the composition root. */
-export type ResolverCollaborators = AuthResolverDeps &
+export type ResolverCollaborators = Omit<AuthResolverDeps, 'secondStep'> &
   SessionResolverDeps &
-  UserResolverDeps & { readonly passkeys: PasskeyDeps };
+  UserResolverDeps & { readonly passkeys: PasskeyDeps } & {
+    readonly factors: FactorServices;
+    readonly sessions: Pick<SessionService, 'reauthenticate'>;
+  };
 
 /**
  * Builds each resolver of the schema with the collaborators it declares, and the container that hands them to
@@ -38,6 +45,7 @@ export function createResolverContainer(
       rateLimits: c.rateLimits,
       deviceTokens: c.deviceTokens,
       deviceCookie: c.deviceCookie,
+      secondStep: c.factors.secondStep,
     }),
     new AuditResolver(),
     new PasskeyResolver({
@@ -47,6 +55,25 @@ export function createResolverContainer(
       cookies,
       accessTokens: c.accessTokens,
       refreshTokens: c.refreshTokens,
+      rateLimits: c.rateLimits,
+      deviceTokens: c.deviceTokens,
+      deviceCookie: c.deviceCookie,
+    }),
+    new FactorsResolver({
+      ...c.factors,
+      audit,
+      rateLimits: c.rateLimits,
+      deviceTokens: c.deviceTokens,
+      deviceCookie: c.deviceCookie,
+    }),
+    new TwoStepResolver({
+      ...c.factors,
+      sessions,
+      audit,
+      cookies,
+      accessTokens: c.accessTokens,
+      refreshTokens: c.refreshTokens,
+      credentials: c.credentials,
       rateLimits: c.rateLimits,
       deviceTokens: c.deviceTokens,
       deviceCookie: c.deviceCookie,

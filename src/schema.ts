@@ -7,6 +7,8 @@ import { PasskeyResolver } from './factors/passkeys/passkey.resolver.js';
 import { assertDenialsContained } from './authz/contained-denials.js';
 import { assertDefaultDeny } from './authz/default-deny.js';
 import { withAuthDirectives } from './authz/directives.js';
+import { FactorsResolver } from './factors/factors.resolver.js';
+import { TwoStepResolver } from './factors/two-step.resolver.js';
 import { SessionResolver } from './sessions/session.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
 
@@ -16,6 +18,8 @@ export const resolvers = [
   SessionResolver,
   AuditResolver,
   PasskeyResolver,
+  FactorsResolver,
+  TwoStepResolver,
 ] as const;
 
 type ResolverClass = abstract new (...args: never[]) => object;

@@ -28,6 +28,12 @@ export interface PasswordAttemptInput {
   readonly userId?: string;
   /** Records LOGIN_FAILED for a wrong password, with this transport (a login; not a caller's own re-check). */
   readonly auditFailureAs?: Transport;
+  /**
+   * Asked once the password is right: true when the account needs a second step (a second factor). The reserved
+   * failure then stays counted, and the second step settles it (`LoginAttempt.succeeded(2)`): otherwise a right
+   * password would reset the very counters that bound guesses at the second factor.
+   */
+  readonly needsSecondStep?: (user: User) => Promise<boolean>;
 }
 
 export type PasswordAttempt =
@@ -72,6 +78,6 @@ export async function attemptPassword(
     }
     return { ok: false, reason: 'INVALID_CREDENTIALS' };
   }
-  await reserved.value.succeeded();
+  if (!(await input.needsSecondStep?.(user))) await reserved.value.succeeded();
   return { ok: true, user };
 }

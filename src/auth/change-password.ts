@@ -68,6 +68,8 @@ export async function changePassword(
         transport: viewer.transport,
         meta,
         event: AuditEventType.PASSWORD_CHANGED,
+        // The replacement carries the same proof: a second factor given at login is not undone by a new password.
+        mfa: viewer.mfa,
         details: { revokedSessions: revoked, replacedSessionId: viewer.sessionId },
       });
     },

@@ -6,7 +6,24 @@ import { attemptPassword, type PasswordAttemptDeps } from './attempt-password.js
 import { openSession, type OpenedSession, type OpenSessionDeps } from './open-session.js';
 import type { RateLimitedResult } from './rate-limit-guard.js';
 
-export type LoginDeps = PasswordAttemptDeps & OpenSessionDeps;
+/**
+ * The second step of a login, for an account with a second factor (implemented in src/factors/): without it, a
+ * right password opens the session at once.
+ */
+export interface LoginSecondStep {
+  /** The factors the user can complete a login with (e.g. TOTP, RECOVERY_CODE, PASSKEY); empty: none needed. */
+  factorsOf(em: Em, userId: string): Promise<readonly string[]>;
+  /**
+   * An opaque single-use challenge for completeLogin, bound to the user, the transport asked for and the known
+   * device (if any) this attempt was counted as, so the second step is counted on the same limits.
+   */
+  challenge(
+    em: Em,
+    input: { readonly userId: string; readonly transport: Transport; readonly device: string | null },
+  ): Promise<string>;
+}
+
+export type LoginDeps = PasswordAttemptDeps & OpenSessionDeps & { readonly secondStep: LoginSecondStep };
 
 export type LoginResult =
   | {
@@ -16,6 +33,13 @@ export type LoginResult =
       readonly deviceToken: string;
     }
   | { readonly ok: false; readonly reason: 'INVALID_CREDENTIALS' }
+  /** The password was right but the account has a second factor: no session yet, completeLogin opens it. */
+  | {
+      readonly ok: false;
+      readonly reason: 'SECOND_FACTOR_REQUIRED';
+      readonly challenge: string;
+      readonly factors: readonly string[];
+    }
   | RateLimitedResult;
 
 /** Logs in with an email and password: a new session of `transport`, or why not. */
@@ -31,14 +55,21 @@ export async function login(
   },
 ): Promise<LoginResult> {
   const { email, transport, meta } = input;
+  let factors: readonly string[] = [];
   const attempt = await attemptPassword(deps, em, {
     email,
     password: input.password,
     meta,
     deviceToken: input.deviceToken,
     auditFailureAs: transport,
+    needsSecondStep: async (user) => (factors = await deps.secondStep.factorsOf(em, user.id)).length > 0,
   });
   if (!attempt.ok) return attempt;
+  if (factors.length > 0) {
+    const device = deps.deviceTokens.verify(input.deviceToken, email);
+    const challenge = await deps.secondStep.challenge(em, { userId: attempt.user.id, transport, device });
+    return { ok: false, reason: 'SECOND_FACTOR_REQUIRED', challenge, factors };
+  }
   const opened = await em.transactional((tx) =>
     openSession(deps, tx as Em, {
       user: attempt.user,

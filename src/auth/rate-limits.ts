@@ -26,8 +26,12 @@ export class RateLimited extends Error {
  * the password has been checked (login, changePassword, and any later second step such as completeLogin).
  */
 export interface LoginAttempt {
-  /** The password was right: the reserved failure is refunded and the consecutive count starts again. */
-  succeeded(): Promise<void>;
+  /**
+   * The password was right: the reserved failure is refunded and the consecutive count starts again. `settles`
+   * counts the checks this success refunds: 2 for a completeLogin, whose login's right password was left counted
+   * (a password alone does not end a two-step login, so it cannot reset the counters a second-factor guess uses).
+   */
+  succeeded(settles?: number): Promise<void>;
   /** The password was wrong: nothing left to count (the failure was counted up front). */
   failed(): Promise<void>;
 }
@@ -177,8 +181,8 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
       throw new RateLimited('login-account-ip', retryAfter(pair.refused));
     }
     return {
-      succeeded: async () => {
-        await accountFailures.reward(accountKey);
+      succeeded: async (settles = 1) => {
+        await accountFailures.reward(accountKey, settles);
         await failures.delete(pairKey);
         // The lock-out this attempt set in advance did not happen: it must not double the next one.
         if (pair.locked) await lockouts.reward(pairKey);

@@ -1,5 +1,5 @@
-import type { GraphQLError } from 'graphql';
-import { AuthReason, badUserInput, rateLimited, unauthenticated } from '../graphql/errors.js';
+import { GraphQLError } from 'graphql';
+import { AuthReason, badUserInput, ErrorCode, rateLimited, unauthenticated } from '../graphql/errors.js';
 import type { ChangePasswordResult } from './change-password.js';
 import type { LoginResult } from './login.js';
 import type { RefreshResult } from './refresh.js';
@@ -33,6 +33,15 @@ export function authRefusal(refusal: AuthRefusal): GraphQLError {
       return badUserInput(REGISTRATION_FAILED);
     case 'INVALID_CREDENTIALS':
       return unauthenticated(AuthReason.INVALID_CREDENTIALS, INVALID_CREDENTIALS);
+    // Not a failure: the client asks for a code (or a passkey) and calls completeLogin with the challenge.
+    case 'SECOND_FACTOR_REQUIRED':
+      return new GraphQLError('A second factor is required', {
+        extensions: {
+          code: ErrorCode.SECOND_FACTOR_REQUIRED,
+          challenge: refusal.challenge,
+          factors: refusal.factors,
+        },
+      });
     case 'WRONG_PASSWORD':
       return unauthenticated(AuthReason.INVALID_CREDENTIALS, 'The current password is wrong');
     case 'TOKEN_INVALID':

@@ -8,7 +8,8 @@ export type Denial =
   | { kind: 'WRONG_TRANSPORT' }
   | { kind: 'MISSING_ROLE' }
   | { kind: 'NOT_OWNER' }
-  | { kind: 'NOT_FRESH'; maxAge: number };
+  | { kind: 'NOT_FRESH'; maxAge: number }
+  | { kind: 'MFA_REQUIRED' };
 
 /** Applies one policy to a caller and the parent object; null means allowed. Pure, so it is tested directly. */
 export function decide(
@@ -23,6 +24,9 @@ export function decide(
   const roleOk =
     policy.requires.length > 0 ? hasAnyRole(viewer.roles, policy.requires) : policy.owner === undefined;
   if (!roleOk && !isOwner) return { kind: policy.owner !== undefined ? 'NOT_OWNER' : 'MISSING_ROLE' };
+  // Before freshness: a password step-up would not help, a second factor (reauthenticate) does both.
+  if ((policy.mfa === true || (policy.mfa === 'roles' && !isOwner)) && !viewer.mfa)
+    return { kind: 'MFA_REQUIRED' };
   // `now` may be a function so that the common case (no `fresh`) never reads the clock.
   const at = () => (typeof now === 'function' ? now() : now);
   if (policy.fresh !== undefined && at().getTime() - viewer.authTime.getTime() > policy.fresh * 1000) {

@@ -22,6 +22,11 @@ export function Auth(policy: Partial<AuthPolicy> = {}): MethodDecorator & Proper
       throw new Error('@Auth owner must be a property name');
     args.push(`owner: ${JSON.stringify(policy.owner)}`);
   }
+  if (policy.mfa !== undefined) {
+    // 'roles' is derived from REQUIRE_MFA_FOR_ROLES when policies are read; it is not written on the schema.
+    if (policy.mfa !== true) throw new Error('@Auth mfa must be true (omit it otherwise)');
+    args.push('mfa: true');
+  }
   return Directive(args.length ? `@auth(${args.join(', ')})` : '@auth');
 }
 

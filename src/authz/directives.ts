@@ -1,5 +1,6 @@
 import {
   DirectiveLocation,
+  GraphQLBoolean,
   GraphQLDirective,
   GraphQLEnumType,
   GraphQLInt,
@@ -34,6 +35,10 @@ export function withAuthDirectives(schema: GraphQLSchema): GraphQLSchema {
       owner: {
         type: GraphQLString,
         description: "Parent property holding the owner's user id; the owner passes without the roles.",
+      },
+      mfa: {
+        type: GraphQLBoolean,
+        description: 'The session must have been established with two factors or a passkey.',
       },
     },
   });

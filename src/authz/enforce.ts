@@ -22,14 +22,24 @@ export interface EnforceOptions {
   readonly clock: Clock;
   /** Called for every denial of an authenticated caller (the audit log); must not throw. */
   readonly onDenied?: (denial: Denial, coordinate: string, context: AuthzContext) => void;
+  /** REQUIRE_MFA_FOR_ROLES: a policy requiring one of these roles requires `mfa` of the callers it lets in by role. */
+  readonly requireMfaForRoles?: readonly Role[];
+}
+
+/** How policies are read: the settings that add conditions to what the schema says. */
+export interface PolicyOptions {
+  readonly requireMfaForRoles?: readonly Role[];
 }
 
 /** Reads the effective policies of every field: field-level `@auth`/`@public`, else the type's `@auth`. */
-export function readPolicies(schema: GraphQLSchema): Map<string, AuthPolicy[] | 'public'> {
+export function readPolicies(
+  schema: GraphQLSchema,
+  options: PolicyOptions = {},
+): Map<string, AuthPolicy[] | 'public'> {
   const policies = new Map<string, AuthPolicy[] | 'public'>();
   mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
-      const policy = fieldPolicy(schema, field, typeName);
+      const policy = fieldPolicy(schema, field, typeName, options);
       if (policy) policies.set(`${typeName}.${fieldName}`, policy);
       return field;
     },
@@ -45,7 +55,7 @@ export function enforceAuthorization(schema: GraphQLSchema, options: EnforceOpti
   const now = () => options.clock.now();
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
-      const policy = fieldPolicy(schema, field, typeName);
+      const policy = fieldPolicy(schema, field, typeName, options);
       if (!policy || policy === 'public') return field;
       const coordinate = `${typeName}.${fieldName}`;
       const check = (source: unknown, context: AuthzContext) => {
@@ -86,14 +96,21 @@ function fieldPolicy(
   schema: GraphQLSchema,
   field: GraphQLFieldConfig<unknown, unknown>,
   typeName: string,
+  options: PolicyOptions,
 ): AuthPolicy[] | 'public' | undefined {
   if (getDirective(schema, field, 'public')?.length) return 'public';
   const type = schema.getType(typeName);
   const policies = [
     ...(type ? (getDirective(schema, type as never, 'auth') ?? []) : []),
     ...(getDirective(schema, field, 'auth') ?? []),
-  ].map(toPolicy);
+  ].map((args) => withRoleMfa(toPolicy(args), options.requireMfaForRoles ?? []));
   return policies.length ? policies : undefined;
+}
+
+/** A policy that requires one of `roles` (REQUIRE_MFA_FOR_ROLES) requires `mfa` of the callers it lets in by role. */
+function withRoleMfa(policy: AuthPolicy, roles: readonly Role[]): AuthPolicy {
+  if (policy.mfa === true || !policy.requires.some((r) => roles.includes(r))) return policy;
+  return { ...policy, mfa: policy.owner === undefined ? true : 'roles' };
 }
 
 function toPolicy(args: Record<string, unknown>): AuthPolicy {
@@ -102,5 +119,6 @@ function toPolicy(args: Record<string, unknown>): AuthPolicy {
     fresh: args.fresh as number | undefined,
     via: args.via as Transport[] | undefined,
     owner: args.owner as string | undefined,
+    ...(args.mfa === true && { mfa: true }),
   };
 }

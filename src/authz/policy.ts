@@ -14,4 +14,9 @@ export interface AuthPolicy {
    * without the roles in `requires`; with `requires` empty, only the owner is.
    */
   readonly owner?: string;
+  /**
+   * The session must have been established with two factors (or a passkey). `'roles'`: only for a caller let through
+   * by `requires`, not as the owner (what REQUIRE_MFA_FOR_ROLES adds to a policy that requires such a role).
+   */
+  readonly mfa?: boolean | 'roles';
 }

@@ -2,7 +2,7 @@ import { getDirective } from '@graphql-tools/utils';
 import { isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { Transport } from './transport.js';
 import type { Role } from './role.js';
-import { readPolicies } from './enforce.js';
+import { readPolicies, type PolicyOptions } from './enforce.js';
 import type { AuthPolicy } from './policy.js';
 
 /** Who one `@auth` lets through, in words. */
@@ -15,6 +15,11 @@ export interface AccessCondition {
   readonly owner: string | null;
   readonly fresh: number | null;
   readonly via: readonly Transport[] | null;
+  /**
+   * A session established with two factors: `true` for every caller, `'roles'` for a caller let in by the roles
+   * (not as the owner; from REQUIRE_MFA_FOR_ROLES), null when not required.
+   */
+  readonly mfa: true | 'roles' | null;
   /** Where the directive is written: on the field, or on its type (covering every field of the type). */
   readonly declaredOn: 'field' | 'type';
 }
@@ -37,8 +42,8 @@ export interface FieldAccess {
 }
 
 /** Every object field of a schema with the policy `enforceAuthorization` applies to it (same reader). */
-export function accessReport(schema: GraphQLSchema): FieldAccess[] {
-  const policies = readPolicies(schema);
+export function accessReport(schema: GraphQLSchema, options: PolicyOptions = {}): FieldAccess[] {
+  const policies = readPolicies(schema, options);
   const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(
     (t): t is GraphQLObjectType => !!t,
   );
@@ -75,11 +80,12 @@ function condition(policy: AuthPolicy, declaredOn: 'field' | 'type'): AccessCond
     owner: policy.owner ?? null,
     fresh: policy.fresh ?? null,
     via: policy.via ? [...policy.via] : null,
+    mfa: policy.mfa === true || policy.mfa === 'roles' ? policy.mfa : null,
     declaredOn,
   };
 }
 
-const HEADER = ['FIELD', 'WHO', 'ROLES', 'OWNER', 'FRESH', 'VIA', 'DECLARED ON'] as const;
+const HEADER = ['FIELD', 'WHO', 'ROLES', 'OWNER', 'FRESH', 'VIA', 'MFA', 'DECLARED ON'] as const;
 
 /** The report as an aligned plain-text table: one line per field (per condition when a field has several). */
 export function formatAccessTable(report: readonly FieldAccess[]): string {
@@ -90,7 +96,7 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
     previousType = row.type;
     if (row.conditions.length === 0) {
       const who = row.access === 'undecided' ? 'UNDECIDED (no @auth or @public)' : row.access;
-      lines.push([row.coordinate, who, '-', '-', '-', '-', row.access === 'public' ? 'field' : '-']);
+      lines.push([row.coordinate, who, '-', '-', '-', '-', '-', row.access === 'public' ? 'field' : '-']);
       continue;
     }
     row.conditions.forEach((c, i) => {
@@ -101,6 +107,7 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
         c.owner ?? '-',
         c.fresh !== null ? `${c.fresh}s` : '-',
         c.via ? c.via.join(', ') : '-',
+        c.mfa === true ? 'yes' : c.mfa === 'roles' ? 'by role' : '-',
         c.declaredOn === 'type' ? `type ${row.type}` : 'field',
       ]);
     });
@@ -119,6 +126,7 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
     (count('undecided') ? `, ${count('undecided')} UNDECIDED` : '') +
     '.\nROLES: one of them suffices; ADMIN includes USER. OWNER: the parent property holding the owner’s user id.\n' +
     'FRESH: the password login must be at most this old. VIA: the transports allowed.\n' +
+    'MFA: the session was established with two factors ("by role": for callers let in by ROLES, not as OWNER).\n' +
     'Several lines for one field: all must hold. "inherits parent": whoever may reach the object may read it.';
   return [...lines.map((l) => (l === null ? '' : render(l))), '', summary, ''].join('\n');
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { accessReport, formatAccessTable } from '../authz/report.js';
+import { loadConfig } from '../config.js';
 import { composeModules, type GatehouseModule } from '../module.js';
 import { buildDeclaredSchema } from '../schema.js';
 import { runCli } from './run-cli.js';
@@ -17,7 +18,10 @@ export async function authzReportCli(
     console.error(`unknown argument ${unknown[0]}; usage: authz:report [--json]`);
     return 2;
   }
-  const report = accessReport(await buildDeclaredSchema(composeModules(modules).resolvers));
+  // The settings that add conditions (REQUIRE_MFA_FOR_ROLES) are this environment's, as the server's would be.
+  const { requireMfaForRoles } = loadConfig(process.env).factors;
+  const schema = await buildDeclaredSchema(composeModules(modules).resolvers);
+  const report = accessReport(schema, { requireMfaForRoles });
   process.stdout.write(
     args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatAccessTable(report),
   );

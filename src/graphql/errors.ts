@@ -11,6 +11,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   BAD_REQUEST: 'BAD_REQUEST',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** login: the password was right, a second factor is needed (`extensions.challenge`, `extensions.factors`). */
+  SECOND_FACTOR_REQUIRED: 'SECOND_FACTOR_REQUIRED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -27,6 +29,8 @@ export const AuthReason = {
   NOT_OWNER: 'NOT_OWNER',
   WRONG_TRANSPORT: 'WRONG_TRANSPORT',
   LOGIN_REQUIRED: 'LOGIN_REQUIRED',
+  /** `@auth(mfa: true)`: the session was not established with two factors (reauthenticate with one, or log in). */
+  MFA_REQUIRED: 'MFA_REQUIRED',
 } as const;
 export type AuthReason = (typeof AuthReason)[keyof typeof AuthReason];
 

@@ -45,6 +45,16 @@ export interface SessionLifecycle {
       after?: (tx: Em, revoked: number) => Promise<unknown>;
     },
   ): Promise<number>;
+  /**
+   * A step-up on a live session: its authTime becomes now (`@auth(fresh:)` passes again) and, with `mfa`, it counts
+   * as established with two factors. Announced like a revocation, so every instance sees it before the caller
+   * answers; `after` runs in the same transaction (the audit event). True when the session was live.
+   */
+  reauthenticate(
+    em: Em,
+    sessionId: string,
+    options: { mfa: boolean; after?: (tx: Em) => Promise<unknown> },
+  ): Promise<boolean>;
   /** Moves last-seen and the idle expiry of a session loaded in `tx` (a refresh); the caller's flush writes it. */
   extend(tx: Em, session: Session, now: Date): void;
   /** The background last-seen write of a request; resolves to the rows changed (none once revoked). */
@@ -100,6 +110,19 @@ export function createSessionLifecycle(options: SessionLifecycleOptions): Sessio
         await after?.(tx, n);
         return n;
       });
+    },
+
+    async reauthenticate(em, sessionId, { mfa, after }) {
+      const changed = await invalidations.run(em, { kind: 'session', id: sessionId }, async (tx) => {
+        const n = await tx.nativeUpdate(
+          Session,
+          { id: sessionId, revokedAt: null },
+          mfa ? { authTime: clock.now(), mfa: true } : { authTime: clock.now() },
+        );
+        if (n > 0) await after?.(tx);
+        return n;
+      });
+      return changed > 0;
     },
 
     extend(tx, session, now) {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Role } from '../authz/role.js';
+import { factorKeys } from './factor-keys.js';
 import { bool, DAY, durationIn, intIn, jwkSet, list, origin, trustProxy, window } from './fields.js';
 import { rpIdField } from './webauthn.js';
 
@@ -56,4 +58,12 @@ export const environmentSchema = z.object({
   RATE_LIMIT_REGISTER_PER_IP_WINDOW: window.default(3600),
   RATE_LIMIT_REFRESH_PER_SESSION: intIn(1, 1_000_000).default(60),
   RATE_LIMIT_REFRESH_PER_SESSION_WINDOW: window.default(60),
+  // Encrypts TOTP secrets at rest; required in production (config.ts), generated under DATA_DIR otherwise.
+  FACTOR_ENCRYPTION_KEY: factorKeys.optional(),
+  // Every field that requires one of these roles also requires a session established with two factors.
+  REQUIRE_MFA_FOR_ROLES: list
+    .pipe(
+      z.array(z.nativeEnum(Role, { message: `expected a comma list of ${Object.values(Role).join(', ')}` })),
+    )
+    .default([]),
 });

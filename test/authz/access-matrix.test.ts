@@ -5,6 +5,7 @@ import { gql, type GqlResponse } from '../support/client.js';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { SoftwareAuthenticator } from '../support/software-authenticator.js';
+import { enrolTotp, nextCode, passwordStep } from '../factors/factor-helpers.js';
 import { loginBearer, PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
 import {
   anonymous,
@@ -141,6 +142,41 @@ async function storedPasskey(principal: Principal | undefined): Promise<string> 
   );
   return id;
 }
+
+/** A pending TOTP enrolment for the caller: its secret. */
+async function startTotp(caller: Caller): Promise<string> {
+  const res = await caller.call<{ startTotpEnrollment: { secret: string } }>(
+    'mutation { startTotpEnrollment { secret } }',
+  );
+  return res.body.data!.startTotpEnrollment.secret;
+}
+
+/** TOTP enabled for the caller (removed again by the row's check): its secret. */
+async function totpOn(caller: Caller): Promise<string> {
+  const secret = await startTotp(caller);
+  await caller.call('mutation($c: String!) { confirmTotpEnrollment(code: $c) }', {
+    c: nextCode(secret, server.clock),
+  });
+  return secret;
+}
+
+/** Removes the caller's TOTP and recovery codes, so the next cells log in with the password alone. */
+async function dropFactors(userId: string): Promise<void> {
+  await sql(db, 'delete from totp_factors where user_id = $1', [userId]);
+  await sql(db, 'delete from recovery_codes where user_id = $1', [userId]);
+}
+
+const pendingTotp: Check = async (data, { principal }) => {
+  expect(data.startTotpEnrollment.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
+  await dropFactors(principal!.userId);
+};
+
+const recoveryCodesIssued =
+  (field: string): Check =>
+  async (data, { principal }) => {
+    expect(data[field]).toHaveLength(10);
+    await dropFactors(principal!.userId);
+  };
 
 const rows: Row[] = [
   {
@@ -513,6 +549,129 @@ const rows: Row[] = [
       (['anonymous', 'USER', 'another USER', 'ADMIN'] as const).map((who) => [
         who,
         authPayloadFor('loginWithPasskey', ({ vars }) => vars.email as string),
+      ]),
+    ) as Row['expect'],
+  },
+  {
+    title: 'Query.myFactors',
+    covers: ['Query.myFactors'],
+    query: '{ myFactors }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: (data) => expect(data).toEqual({ myFactors: ['PASSWORD'] }),
+      'another USER': (data) => expect(data).toEqual({ myFactors: ['PASSWORD'] }),
+      ADMIN: (data) => expect(data).toEqual({ myFactors: ['PASSWORD'] }),
+    },
+  },
+  {
+    title: 'Query.recoveryCodesRemaining',
+    covers: ['Query.recoveryCodesRemaining'],
+    query: '{ recoveryCodesRemaining }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: (data) => expect(data).toEqual({ recoveryCodesRemaining: 0 }),
+      'another USER': (data) => expect(data).toEqual({ recoveryCodesRemaining: 0 }),
+      ADMIN: (data) => expect(data).toEqual({ recoveryCodesRemaining: 0 }),
+    },
+  },
+  {
+    title: 'Mutation.startTotpEnrollment (fresh: 600; left pending, so the password alone still logs in)',
+    covers: ['Mutation.startTotpEnrollment'],
+    query: 'mutation { startTotpEnrollment { secret otpauthUrl } }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...Object.fromEntries((['USER', 'another USER', 'ADMIN'] as const).map((who) => [who, pendingTotp])),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.confirmTotpEnrollment (then removed in SQL, so later logins stay one-step)',
+    covers: ['Mutation.confirmTotpEnrollment'],
+    query: 'mutation($c: String!) { confirmTotpEnrollment(code: $c) }',
+    prepare: async ({ caller }) => ({
+      c: caller.userId ? nextCode(await startTotp(caller), server.clock) : '123456',
+    }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...Object.fromEntries(
+        (['USER', 'another USER', 'ADMIN'] as const).map((who) => [
+          who,
+          recoveryCodesIssued('confirmTotpEnrollment'),
+        ]),
+      ),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.disableTotp (fresh: 600)',
+    covers: ['Mutation.disableTotp'],
+    query: 'mutation($c: String!) { disableTotp(code: $c) }',
+    prepare: async ({ caller }) => ({
+      c: caller.userId ? nextCode(await totpOn(caller), server.clock) : '123456',
+    }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: (data) => expect(data).toEqual({ disableTotp: true }),
+      'another USER': (data) => expect(data).toEqual({ disableTotp: true }),
+      ADMIN: (data) => expect(data).toEqual({ disableTotp: true }),
+    },
+  },
+  {
+    title: 'Mutation.regenerateRecoveryCodes (fresh: 600; with TOTP on, removed in SQL afterwards)',
+    covers: ['Mutation.regenerateRecoveryCodes'],
+    query: 'mutation { regenerateRecoveryCodes }',
+    prepare: async ({ caller }) => {
+      if (caller.userId) await totpOn(caller);
+      return {};
+    },
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...Object.fromEntries(
+        (['USER', 'another USER', 'ADMIN'] as const).map((who) => [
+          who,
+          recoveryCodesIssued('regenerateRecoveryCodes'),
+        ]),
+      ),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.reauthenticate (with the password)',
+    covers: ['Mutation.reauthenticate'],
+    query: 'mutation($p: String) { reauthenticate(password: $p) }',
+    prepare: async () => ({ p: PASSWORD }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: (data) => expect(data).toEqual({ reauthenticate: true }),
+      'another USER': (data) => expect(data).toEqual({ reauthenticate: true }),
+      ADMIN: (data) => expect(data).toEqual({ reauthenticate: true }),
+    },
+  },
+  {
+    title: 'Mutation.resetFactors (ADMIN, fresh: 900; of a third user)',
+    covers: ['Mutation.resetFactors'],
+    query: 'mutation($id: ID!) { resetFactors(userId: $id) }',
+    prepare: async ({ cast }) => ({ id: cast.carol.userId }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      USER: MISSING_ROLE,
+      'another USER': MISSING_ROLE,
+      ADMIN: (data) => expect(data).toEqual({ resetFactors: true }),
+    },
+  },
+  {
+    title: 'Mutation.completeLogin (public; a new user with TOTP)',
+    covers: ['Mutation.completeLogin', 'User.email', 'Session.id', 'Session.transport', 'Session.current'],
+    query: `mutation($ch: String!, $c: String!) {
+      completeLogin(challenge: $ch, totp: $c, transport: BEARER) { user { id email } session { id transport current } accessToken }
+    }`,
+    prepare: async () => {
+      const owner = await registerBearer(server.url);
+      const { secret } = await enrolTotp(server.url, { token: owner.accessToken }, server.clock);
+      const { challenge } = await passwordStep(server.url, owner.email, PASSWORD, 'BEARER');
+      return { ch: challenge, c: nextCode(secret, server.clock), email: owner.email };
+    },
+    expect: Object.fromEntries(
+      (['anonymous', 'USER', 'another USER', 'ADMIN'] as const).map((who) => [
+        who,
+        authPayloadFor('completeLogin', ({ vars }) => vars.email as string),
       ]),
     ) as Row['expect'],
   },

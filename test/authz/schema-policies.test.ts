@@ -123,6 +123,7 @@ function viewer(userId: string, roles: Role[], transport: Transport, authTime = 
     roles,
     transport,
     authTime,
+    mfa: false,
     user: { id: userId, email: `${userId}@example.com`, roles, createdAt: new Date() },
   };
 }

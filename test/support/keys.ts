@@ -11,3 +11,6 @@ export function testKeys(): Promise<JsonWebKeyLike[]> {
 }
 
 export const testSessionSecret = randomBytes(32).toString('base64url');
+
+/** One FACTOR_ENCRYPTION_KEY per test process, shared by every instance a test starts (generated, never committed). */
+export const testFactorKey = randomBytes(32).toString('hex');

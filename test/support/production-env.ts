@@ -1,4 +1,4 @@
-import { testKeys, testSessionSecret } from './keys.js';
+import { testFactorKey, testKeys, testSessionSecret } from './keys.js';
 
 /** The public origin production tests claim (production requires PUBLIC_URL, and https). */
 export const TEST_PUBLIC_URL = 'https://api.example.com';
@@ -10,5 +10,6 @@ export async function productionEnv(): Promise<Record<string, string>> {
     PUBLIC_URL: TEST_PUBLIC_URL,
     JWT_KEYS: JSON.stringify({ keys: await testKeys() }),
     SESSION_SECRETS: testSessionSecret,
+    FACTOR_ENCRYPTION_KEY: testFactorKey,
   };
 }

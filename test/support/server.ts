@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import type { GatehouseModule } from '../../src/module.js';
 import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
-import { testKeys, testSessionSecret } from './keys.js';
+import { testFactorKey, testKeys, testSessionSecret } from './keys.js';
 
 export interface TestServer {
   readonly app: App;
@@ -40,6 +40,7 @@ export async function startServer(
     DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-test-')),
     JWT_KEYS: JSON.stringify({ keys }),
     SESSION_SECRETS: testSessionSecret,
+    FACTOR_ENCRYPTION_KEY: testFactorKey,
     // Every test registers from 127.0.0.1: per-IP limits would trip across a file. Tests of limits set their own.
     RATE_LIMIT_REGISTER_PER_IP: '1000000',
     RATE_LIMIT_LOGIN_PER_IP: '1000000',

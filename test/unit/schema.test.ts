@@ -22,6 +22,7 @@ const viewer: Viewer = {
   roles: [Role.USER],
   transport: Transport.BEARER,
   authTime: new Date(),
+  mfa: false,
   user: { id: USER_ID, email: 'alice@example.com', roles: [Role.USER], createdAt: new Date() },
 };
 /** Exactly what the app's context holds; `em` is never reached by the fields run here. */

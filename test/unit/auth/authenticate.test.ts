@@ -16,6 +16,7 @@ const STATE: SessionState = {
   sessionId: SESSION,
   transport: Transport.BEARER,
   authTime: NOW,
+  mfa: false,
   idleExpiresAt: NOW,
   absoluteExpiresAt: NOW,
   lastSeenAt: NOW,

@@ -18,6 +18,7 @@ function fakeDatabase(clock: TestClock) {
       sessionId: SESSION,
       transport: Transport.BEARER,
       authTime: now,
+      mfa: false,
       idleExpiresAt: new Date(now.getTime() + IDLE_TTL_MS),
       absoluteExpiresAt: new Date(now.getTime() + 30 * 86400_000),
       lastSeenAt: now,

@@ -12,6 +12,7 @@ function stateOf(sessionId: string, roles: Role[] = [Role.USER]): SessionState {
     sessionId,
     transport: Transport.BEARER,
     authTime: now,
+    mfa: false,
     idleExpiresAt: new Date(now.getTime() + 3600_000),
     absoluteExpiresAt: new Date(now.getTime() + 86400_000),
     lastSeenAt: now,
