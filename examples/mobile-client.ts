@@ -62,6 +62,27 @@ export class LoginRequiredError extends GatehouseError {
   }
 }
 
+/**
+ * The password was right and the account has a second factor: ask the user for a code (or a recovery code) and
+ * call `completeLogin(error.challenge, …)` within 5 minutes. No session exists yet.
+ */
+export class SecondFactorRequiredError extends GatehouseError {
+  constructor(
+    /** Opaque and single use: pass it back to completeLogin, once. */
+    readonly challenge: string,
+    /** What the user can answer with: TOTP, RECOVERY_CODE, PASSKEY. */
+    readonly factors: readonly string[],
+  ) {
+    super('A second factor is required', 200, 'SECOND_FACTOR_REQUIRED');
+    this.name = 'SecondFactorRequiredError';
+  }
+}
+
+const COMPLETE_LOGIN = `mutation CompleteLogin($challenge: String!, $totp: String, $recoveryCode: String) {
+  completeLogin(challenge: $challenge, totp: $totp, recoveryCode: $recoveryCode, transport: BEARER) {
+    accessToken refreshToken accessTokenExpiresAt user { id }
+  }
+}`;
 const LOGIN = `mutation Login($email: String!, $password: String!) {
   login(email: $email, password: $password, transport: BEARER) {
     accessToken refreshToken accessTokenExpiresAt user { id }
@@ -94,7 +115,10 @@ export class MobileClient {
     return this.tokens !== null;
   }
 
-  /** Logs in with the bearer transport; returns the user id. */
+  /**
+   * Logs in with the bearer transport; returns the user id. Throws SecondFactorRequiredError when the account has
+   * a second factor: then ask for a code and call completeLogin.
+   */
   async login(email: string, password: string): Promise<{ userId: string }> {
     const { status, body } = await this.post<{ login: TokenPayload & { user: { id: string } } }>(LOGIN, {
       email,
@@ -103,6 +127,23 @@ export class MobileClient {
     const data = this.dataOrThrow(status, body);
     this.setTokens(data.login);
     return { userId: data.login.user.id };
+  }
+
+  /**
+   * The second step of a login that threw SecondFactorRequiredError: one code from the authenticator app, or one
+   * recovery code. A wrong code spends the challenge too (GatehouseError, INVALID_CREDENTIALS): log in again.
+   */
+  async completeLogin(
+    challenge: string,
+    proof: { readonly totp: string } | { readonly recoveryCode: string },
+  ): Promise<{ userId: string }> {
+    const { status, body } = await this.post<{ completeLogin: TokenPayload & { user: { id: string } } }>(
+      COMPLETE_LOGIN,
+      { challenge, ...proof },
+    );
+    const data = this.dataOrThrow(status, body);
+    this.setTokens(data.completeLogin);
+    return { userId: data.completeLogin.user.id };
   }
 
   /**
@@ -207,6 +248,10 @@ export class MobileClient {
     const error = body.errors?.[0];
     if (error) {
       const { code, reason } = error.extensions ?? {};
+      if (code === 'SECOND_FACTOR_REQUIRED') {
+        const { challenge, factors } = error.extensions as { challenge: string; factors: string[] };
+        throw new SecondFactorRequiredError(challenge, factors);
+      }
       // A protected field called without a session; a wrong password (INVALID_CREDENTIALS) stays a plain error.
       if (code === 'UNAUTHENTICATED' && reason !== 'INVALID_CREDENTIALS') {
         throw new LoginRequiredError(reason ?? 'LOGIN_REQUIRED', error.message);
