@@ -1,16 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { generateSigningJwk, type SigningAlg } from '../auth/key-set.js';
+import { factorKeys } from '../settings/factor-keys.js';
 import { validateJwkSet, type JsonWebKeyLike, type ValidJwk } from '../settings/jwk-set.js';
 import { runCli } from './run-cli.js';
 
 const USAGE = `usage: npm run keys -- generate [--alg EdDSA|ES256]
        npm run keys -- rotate [--alg EdDSA|ES256] [--keep N] < current-set.json
-  generate  prints a new JWK Set (private keys) for JWT_KEYS
-  rotate    reads the current set (JSON on stdin, or the file named by --in) and prints it with a new active key
-            first; the old keys stay to verify tokens already issued (keep them for at least ACCESS_TOKEN_TTL),
-            --keep N keeps only the N newest old keys`;
+       npm run keys -- factor-key [--rotate] [< current-list]
+  generate    prints a new JWK Set (private keys) for JWT_KEYS
+  rotate      reads the current set (JSON on stdin, or the file named by --in) and prints it with a new active key
+              first; the old keys stay to verify tokens already issued (keep them for at least ACCESS_TOKEN_TTL),
+              --keep N keeps only the N newest old keys
+  factor-key  prints a new FACTOR_ENCRYPTION_KEY; with --rotate, reads the current list on stdin and prints it
+              with the new key first (keep the old keys until every secret has been used once since)`;
 
-/** `npm run keys`: prints JWK Sets for JWT_KEYS. Output is a secret: it goes to stdout only, never to a file. */
+/** `npm run keys`: prints JWK Sets for JWT_KEYS and keys for FACTOR_ENCRYPTION_KEY. Output is a secret: it goes to stdout only, never to a file. */
 export async function keysCli(args: readonly string[], stdin: () => string): Promise<string> {
   const [command, ...rest] = args;
   const option = (name: string) => {
@@ -21,6 +26,15 @@ export async function keysCli(args: readonly string[], stdin: () => string): Pro
   if (alg !== 'EdDSA' && alg !== 'ES256') throw new Error(`unsupported --alg ${alg}\n${USAGE}`);
   if (command === 'generate') {
     return printable([await generateSigningJwk(alg)]);
+  }
+  if (command === 'factor-key') {
+    const fresh = randomBytes(32).toString('hex');
+    if (!rest.includes('--rotate')) return fresh;
+    // Judged exactly as FACTOR_ENCRYPTION_KEY is at start, so the printed list starts the server.
+    const current = factorKeys.safeParse(stdin().trim());
+    if (!current.success)
+      throw new Error(`the current list would not start the server: ${current.error.issues[0]!.message}`);
+    return [fresh, ...current.data].join(',');
   }
   if (command === 'rotate') {
     const file = option('--in');

@@ -22,7 +22,7 @@ export type CompleteLoginResult =
   | { readonly ok: true; readonly opened: OpenedSession; readonly deviceToken: string }
   /** Not exactly one proof: a caller error, refused before anything is counted or spent. */
   | { readonly ok: false; readonly reason: 'ONE_PROOF' }
-  /** Unknown, expired or spent challenge, or one for another transport: log in again. */
+  /** Unknown, expired or spent challenge, one for another transport, or its account changed: log in again. */
   | { readonly ok: false; readonly reason: 'CHALLENGE_INVALID' }
   /** A wrong second factor; the challenge is spent all the same. */
   | { readonly ok: false; readonly reason: 'INVALID_CREDENTIALS' }
@@ -51,7 +51,10 @@ export async function completeLogin(
   if (!challenge || challenge.transport !== input.transport)
     return { ok: false, reason: 'CHALLENGE_INVALID' };
   const user = await em.findOne(User, challenge.userId);
-  if (!user || user.disabledAt) return { ok: false, reason: 'CHALLENGE_INVALID' };
+  // Bound to the password check: an account changed since (a new password, roles, email) or disabled asks again.
+  if (!user || user.disabledAt || user.updatedAt > challenge.createdAt) {
+    return { ok: false, reason: 'CHALLENGE_INVALID' };
+  }
 
   const reserved = await guard(
     deps,

@@ -144,6 +144,25 @@ describe('two-step login', () => {
     expect(errorReason(madeUp)).toBe('LOGIN_REQUIRED');
   });
 
+  it('binds the challenge to the password check: a password changed meanwhile makes it ask for a new login', async () => {
+    expect.assertions(2);
+    const user = await totpUser();
+    const step = await passwordStep(t.server.url, user.email, PASSWORD, 'BEARER');
+    const changed = await gql(
+      t.server.url,
+      'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
+      { c: PASSWORD, n: 'another long passphrase' },
+      { token: user.accessToken },
+    );
+    expect(changed.body.errors).toBeUndefined();
+    const res = await gql(t.server.url, COMPLETE, {
+      ch: step.challenge,
+      totp: nextCode(user.secret, t.server.clock),
+      t: 'BEARER',
+    });
+    expect(errorReason(res)).toBe('LOGIN_REQUIRED');
+  });
+
   it('refuses no proof or two proofs with BAD_USER_INPUT, spending nothing', async () => {
     const user = await totpUser();
     const step = await passwordStep(t.server.url, user.email, PASSWORD, 'BEARER');

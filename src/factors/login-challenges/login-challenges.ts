@@ -15,6 +15,8 @@ export interface ChallengeBinding {
   readonly userId: string;
   readonly transport: Transport;
   readonly device: string | null;
+  /** When the password check that issued it passed. */
+  readonly createdAt: Date;
 }
 
 /** The challenges between a right password and the second factor of a two-step login. */
@@ -58,7 +60,9 @@ export function createLoginChallenges(options: { readonly clock: Clock }): Login
         spentAt: null,
         expiresAt: { $gt: clock.now() },
       });
-      return row ? { id: row.id, userId: row.user.id, transport: row.transport, device: row.device } : null;
+      if (!row) return null;
+      const { id, transport, device, createdAt } = row;
+      return { id, userId: row.user.id, transport, device, createdAt };
     },
     async spend(em, id) {
       const now = clock.now();
