@@ -59,6 +59,34 @@ describe('second factors under concurrency', () => {
     expect(Number(evaluated[0]!.n)).toBe(1);
   });
 
+  it('bounds concurrent wrong codes over several challenges by what the password steps left of the limit', async () => {
+    const user = await registerBearer(t.a.url);
+    const { secret } = await enrolTotp(t.a.url, { token: user.accessToken }, t.a.clock, t.b.clock);
+    const right = nextCode(secret, t.a.clock, t.b.clock);
+    const wrong = right === '424242' ? '424243' : '424242';
+    // Three right passwords: three challenges, three checks left counted until a second step succeeds.
+    const challenges: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const login = await gql(t.a.url, LOGIN, { e: user.email, p: PASSWORD, t: 'BEARER' }, ip(5));
+      challenges.push(login.body.errors![0]!.extensions!.challenge as string);
+    }
+    // One instance: on the embedded database each instance counts in its own memory.
+    const answers = await Promise.all(
+      challenges.flatMap((ch) =>
+        Array.from({ length: 10 }, () => gql(t.a.url, COMPLETE, { ch, totp: wrong, t: 'BEARER' }, ip(5))),
+      ),
+    );
+    expect(answers.every((r) => ['UNAUTHENTICATED', 'RATE_LIMITED'].includes(errorCode(r)!))).toBe(true);
+    const evaluated = await sql<{ n: string }>(
+      t.db,
+      "select count(*) as n from audit_events where user_id = $1 and type = 'SECOND_FACTOR_FAILED'",
+      [user.userId],
+    );
+    expect(Number(evaluated[0]!.n)).toBeLessThanOrEqual(FAILURES - challenges.length);
+    const after = await gql(t.a.url, LOGIN, { e: user.email, p: PASSWORD, t: 'BEARER' }, ip(5));
+    expect(after.status).toBe(429);
+  });
+
   it('does not let a right password reset the count of wrong codes: the account+IP locks within the limit', async () => {
     const user = await registerBearer(t.a.url);
     const { secret } = await enrolTotp(t.a.url, { token: user.accessToken }, t.a.clock, t.b.clock);
