@@ -66,6 +66,23 @@ export interface Config {
     readonly refreshPerSession: number;
     readonly refreshPerSessionWindowSec: number;
   };
+  readonly mail: MailConfig;
+}
+
+/** Where mail goes and how the outbox retries it (DESIGN §6.1). */
+export interface MailConfig {
+  /** Holds the SMTP password: never logged. Undefined (outside production only): mail goes to `DATA_DIR/outbox/`. */
+  readonly smtpUrl: string | undefined;
+  readonly from: string;
+  /** The web app that handles links (`APP_URL/reset-password?token=…`); defaults to PUBLIC_URL. */
+  readonly appUrl: string;
+  /** Attempts before a mail is given up (marked failed and audited). */
+  readonly maxAttempts: number;
+  /** The first retry waits about this long, each next one twice as long, up to the cap. */
+  readonly retryBaseSec: number;
+  readonly retryCapSec: number;
+  /** How often each instance looks for due mail besides being woken by a commit. */
+  readonly pollIntervalSec: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -133,6 +150,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         'TRUST_PROXY: "true" is refused in production; set the hop count (e.g. 1) or the proxy addresses',
       );
     }
+    if (e.SMTP_URL === undefined) {
+      // Without it mail would only be written to files on this one machine: no user could verify or reset.
+      throw new ConfigError(
+        'SMTP_URL: required in production (smtp://user:pass@host:587 or smtps://user:pass@host:465)',
+      );
+    }
+    if (e.APP_URL !== undefined && !e.APP_URL.startsWith('https://')) {
+      // The links carry single-use tokens: over plain http anyone on the path could spend them first.
+      throw new ConfigError(`APP_URL: must be https in production, got "${e.APP_URL}"`);
+    }
     const plain = e.CORS_ORIGINS?.find((o) => !o.startsWith('https://'));
     if (plain !== undefined) {
       // A credentialed origin over http can be impersonated by anyone on its network path.
@@ -144,6 +171,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError(
       "CSRF_PREVENTION: cannot be turned off; Apollo's csrfPrevention stays on in every mode",
     );
+  }
+  if (e.MAIL_RETRY_CAP < e.MAIL_RETRY_BASE) {
+    throw new ConfigError('MAIL_RETRY_CAP: must not be shorter than MAIL_RETRY_BASE');
   }
   if (e.COOKIE_SAMESITE === 'none' && !production) {
     // SameSite=None requires Secure, which browsers refuse over plain http in development.
@@ -200,6 +230,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       registerPerIpWindowSec: e.RATE_LIMIT_REGISTER_PER_IP_WINDOW,
       refreshPerSession: e.RATE_LIMIT_REFRESH_PER_SESSION,
       refreshPerSessionWindowSec: e.RATE_LIMIT_REFRESH_PER_SESSION_WINDOW,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>`,
+      appUrl: e.APP_URL ?? publicUrl,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseSec: e.MAIL_RETRY_BASE,
+      retryCapSec: e.MAIL_RETRY_CAP,
+      pollIntervalSec: e.MAIL_POLL_INTERVAL,
     },
   };
   return deepFreeze(config);

@@ -53,6 +53,13 @@ export class MailMessage {
   @Property({ type: 'timestamptz' })
   dueAt!: Date;
 
+  /**
+   * While set and in the future (database clock), one sender holds the mail and the others skip it; see
+   * claim-due-mail.ts for why a lease and not a lock held during the send.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  leasedUntil: Date | null = null;
+
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 

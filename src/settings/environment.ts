@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, DAY, durationIn, intIn, jwkSet, list, origin, trustProxy, window } from './fields.js';
+import { appUrl, mailbox, smtpUrl } from './mail-fields.js';
 
 /**
  * Every environment variable Gatehouse reads, with its parser, bounds and default. Cross-variable rules (production
@@ -53,4 +54,12 @@ export const environmentSchema = z.object({
   RATE_LIMIT_REGISTER_PER_IP_WINDOW: window.default(3600),
   RATE_LIMIT_REFRESH_PER_SESSION: intIn(1, 1_000_000).default(60),
   RATE_LIMIT_REFRESH_PER_SESSION_WINDOW: window.default(60),
+  // Mail (DESIGN §6.1). Retries: 10 attempts from 30 s doubling to 1 h ride out an SMTP outage of about 3 hours.
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailbox.optional(),
+  APP_URL: appUrl.optional(),
+  MAIL_MAX_ATTEMPTS: intIn(1, 50).default(10),
+  MAIL_RETRY_BASE: durationIn(1, 3600).default(30),
+  MAIL_RETRY_CAP: durationIn(1, DAY).default(3600),
+  MAIL_POLL_INTERVAL: durationIn(1, 300).default(1),
 });

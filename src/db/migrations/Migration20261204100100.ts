@@ -9,7 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261204100100 extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table "mail_outbox" ("id" uuid not null, "recipient" text not null, "template" text not null, "subject" text not null, "text_body" text null, "html_body" text null, "user_id" uuid null, "status" text check ("status" in ('PENDING', 'SENT', 'FAILED')) not null default 'PENDING', "attempts" int not null default 0, "due_at" timestamptz not null, "created_at" timestamptz not null, "sent_at" timestamptz null, "failed_at" timestamptz null, "last_error" text null, constraint "mail_outbox_pkey" primary key ("id"));`);
+    this.addSql(`create table "mail_outbox" ("id" uuid not null, "recipient" text not null, "template" text not null, "subject" text not null, "text_body" text null, "html_body" text null, "user_id" uuid null, "status" text check ("status" in ('PENDING', 'SENT', 'FAILED')) not null default 'PENDING', "attempts" int not null default 0, "due_at" timestamptz not null, "leased_until" timestamptz null, "created_at" timestamptz not null, "sent_at" timestamptz null, "failed_at" timestamptz null, "last_error" text null, constraint "mail_outbox_pkey" primary key ("id"));`);
     this.addSql(`create index "mail_outbox_status_due_at_index" on "mail_outbox" ("status", "due_at");`);
     this.addSql(`create or replace function "gatehouse_announce_mail"() returns trigger language plpgsql as $$
 begin
