@@ -47,6 +47,7 @@ import { createSessionLoader } from './sessions/session-loader.js';
 import { createSessionService, type SessionService } from './sessions/session-service.js';
 import { ensureAdmin } from './users/user-service.js';
 import { createInstrumentation } from './metrics/instrumentation.js';
+import { createAccounts } from './accounts/create-accounts.js';
 import { startMail, type Mail } from './mail/create-mail.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
@@ -133,6 +134,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       cleanup.unshift(() => pool.end());
       rateLimitStore = { kind: 'postgres', pool };
     }
+    const accounts = createAccounts({ config, mail, rateLimitStore, clock, audit, logger, sessions });
     const accessTokens = createAccessTokens({
       keys,
       issuer: config.jwt.issuer,
@@ -141,6 +143,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       clock,
     });
     const container = createResolverContainer({
+      accounts,
       modules: modules.list,
       sessions,
       invalidations,

@@ -65,6 +65,22 @@ export interface Config {
     readonly registerPerIpWindowSec: number;
     readonly refreshPerSession: number;
     readonly refreshPerSessionWindowSec: number;
+    /** Password-reset requests per address (silently dropped beyond it) and per IP (429). */
+    readonly resetPerAddress: number;
+    readonly resetPerAddressWindowSec: number;
+    readonly resetPerIp: number;
+    readonly resetPerIpWindowSec: number;
+    /** Verification resends and email-change requests per user (each sends mail). */
+    readonly accountMailPerUser: number;
+    readonly accountMailPerUserWindowSec: number;
+  };
+  /** The account lifecycle: mailed links and how registration proves an address (DESIGN §6.1). */
+  readonly accounts: {
+    /** `open`: logged in at once; `verify-first`: no session until the mailed link is followed. */
+    readonly registration: 'open' | 'verify-first';
+    readonly verificationTtlSec: number;
+    readonly resetTtlSec: number;
+    readonly emailChangeTtlSec: number;
   };
   readonly mail: MailConfig;
 }
@@ -230,6 +246,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       registerPerIpWindowSec: e.RATE_LIMIT_REGISTER_PER_IP_WINDOW,
       refreshPerSession: e.RATE_LIMIT_REFRESH_PER_SESSION,
       refreshPerSessionWindowSec: e.RATE_LIMIT_REFRESH_PER_SESSION_WINDOW,
+      resetPerAddress: e.RATE_LIMIT_RESET_PER_ADDRESS,
+      resetPerAddressWindowSec: e.RATE_LIMIT_RESET_PER_ADDRESS_WINDOW,
+      resetPerIp: e.RATE_LIMIT_RESET_PER_IP,
+      resetPerIpWindowSec: e.RATE_LIMIT_RESET_PER_IP_WINDOW,
+      accountMailPerUser: e.RATE_LIMIT_ACCOUNT_MAIL_PER_USER,
+      accountMailPerUserWindowSec: e.RATE_LIMIT_ACCOUNT_MAIL_PER_USER_WINDOW,
+    },
+    accounts: {
+      registration: e.REGISTRATION,
+      verificationTtlSec: e.EMAIL_VERIFICATION_TTL,
+      resetTtlSec: e.PASSWORD_RESET_TTL,
+      emailChangeTtlSec: e.EMAIL_CHANGE_TTL,
     },
     mail: {
       smtpUrl: e.SMTP_URL,

@@ -1,3 +1,4 @@
+import { LinkToken } from './accounts/link-token.entity.js';
 import { AuditEvent } from './audit/audit-event.entity.js';
 import { RateLimitEntry } from './auth/rate-limit.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
@@ -9,4 +10,4 @@ import { User } from './users/user.entity.js';
  * Every entity of Gatehouse, listed explicitly (no folder discovery): the ORM and the migration generator use this
  * list. It sits beside app.ts, like the schema's resolvers, because `db/` knows no feature: it is handed the list.
  */
-export const entities = [User, Session, RefreshToken, AuditEvent, RateLimitEntry, MailMessage];
+export const entities = [User, Session, RefreshToken, AuditEvent, RateLimitEntry, MailMessage, LinkToken];

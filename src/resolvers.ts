@@ -1,4 +1,6 @@
 import type { ContainerType } from 'type-graphql';
+import { AccountsResolver } from './accounts/accounts.resolver.js';
+import type { Accounts } from './accounts/create-accounts.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver, type AuthResolverDeps } from './auth/auth.resolver.js';
 import type { GatehouseModule } from './module.js';
@@ -7,7 +9,9 @@ import { SessionResolver, type SessionResolverDeps } from './sessions/session.re
 import { UserResolver, type UserResolverDeps } from './users/user.resolver.js';
 
 /** The long-lived collaborators of the schema's resolvers, built once by the composition root. */
-export type ResolverCollaborators = AuthResolverDeps & SessionResolverDeps & UserResolverDeps;
+export type ResolverCollaborators = Omit<AuthResolverDeps, keyof Accounts['authDeps']> &
+  SessionResolverDeps &
+  UserResolverDeps & { readonly accounts: Accounts };
 
 /**
  * Builds each resolver of the schema with the collaborators it declares, and the container that hands them to
@@ -32,6 +36,18 @@ export function createResolverContainer(
       refreshTokens: c.refreshTokens,
       credentials: c.credentials,
       rateLimits: c.rateLimits,
+      deviceTokens: c.deviceTokens,
+      deviceCookie: c.deviceCookie,
+      ...c.accounts.authDeps,
+    }),
+    new AccountsResolver({
+      ...c.accounts.resolverDeps,
+      sessions,
+      invalidations,
+      audit,
+      clock,
+      rateLimits: c.rateLimits,
+      credentials: c.credentials,
       deviceTokens: c.deviceTokens,
       deviceCookie: c.deviceCookie,
     }),

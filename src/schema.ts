@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type ContainerType } from 'type-graphql';
+import { AccountsResolver } from './accounts/accounts.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { assertDenialsContained } from './authz/contained-denials.js';
@@ -9,7 +10,13 @@ import { withAuthDirectives } from './authz/directives.js';
 import { SessionResolver } from './sessions/session.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
 
-export const resolvers = [UserResolver, AuthResolver, SessionResolver, AuditResolver] as const;
+export const resolvers = [
+  UserResolver,
+  AuthResolver,
+  SessionResolver,
+  AuditResolver,
+  AccountsResolver,
+] as const;
 
 type ResolverClass = abstract new (...args: never[]) => object;
 

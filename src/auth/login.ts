@@ -6,7 +6,11 @@ import { attemptPassword, type PasswordAttemptDeps } from './attempt-password.js
 import { openSession, type OpenedSession, type OpenSessionDeps } from './open-session.js';
 import type { RateLimitedResult } from './rate-limit-guard.js';
 
-export type LoginDeps = PasswordAttemptDeps & OpenSessionDeps;
+export type LoginDeps = PasswordAttemptDeps &
+  OpenSessionDeps & {
+    /** REGISTRATION=verify-first: an account whose address is not verified cannot log in yet. */
+    readonly registration: 'open' | 'verify-first';
+  };
 
 export type LoginResult =
   | {
@@ -16,6 +20,8 @@ export type LoginResult =
       readonly deviceToken: string;
     }
   | { readonly ok: false; readonly reason: 'INVALID_CREDENTIALS' }
+  /** The password was right, but in verify-first mode the address must be verified first. */
+  | { readonly ok: false; readonly reason: 'EMAIL_NOT_VERIFIED' }
   | RateLimitedResult;
 
 /** Logs in with an email and password: a new session of `transport`, or why not. */
@@ -39,6 +45,10 @@ export async function login(
     auditFailureAs: transport,
   });
   if (!attempt.ok) return attempt;
+  // Only after the password: the refusal says the account exists, which only its owner may learn.
+  if (deps.registration === 'verify-first' && !attempt.user.emailVerifiedAt) {
+    return { ok: false, reason: 'EMAIL_NOT_VERIFIED' };
+  }
   const opened = await em.transactional((tx) =>
     openSession(deps, tx as Em, {
       user: attempt.user,

@@ -1,5 +1,5 @@
-import type { GraphQLError } from 'graphql';
-import { AuthReason, badUserInput, rateLimited, unauthenticated } from '../graphql/errors.js';
+import { GraphQLError } from 'graphql';
+import { AuthReason, badUserInput, ErrorCode, rateLimited, unauthenticated } from '../graphql/errors.js';
 import type { ChangePasswordResult } from './change-password.js';
 import type { LoginResult } from './login.js';
 import type { RefreshResult } from './refresh.js';
@@ -31,6 +31,10 @@ export function authRefusal(refusal: AuthRefusal): GraphQLError {
     // A taken email, or a lost race for one, names no field and no account (see REGISTRATION_FAILED).
     case 'TAKEN':
       return badUserInput(REGISTRATION_FAILED);
+    case 'EMAIL_NOT_VERIFIED':
+      return new GraphQLError('Verify your email address first: follow the link we mailed to it', {
+        extensions: { code: ErrorCode.FORBIDDEN, reason: AuthReason.EMAIL_NOT_VERIFIED },
+      });
     case 'INVALID_CREDENTIALS':
       return unauthenticated(AuthReason.INVALID_CREDENTIALS, INVALID_CREDENTIALS);
     case 'WRONG_PASSWORD':

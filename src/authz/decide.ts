@@ -8,7 +8,8 @@ export type Denial =
   | { kind: 'WRONG_TRANSPORT' }
   | { kind: 'MISSING_ROLE' }
   | { kind: 'NOT_OWNER' }
-  | { kind: 'NOT_FRESH'; maxAge: number };
+  | { kind: 'NOT_FRESH'; maxAge: number }
+  | { kind: 'EMAIL_NOT_VERIFIED' };
 
 /** Applies one policy to a caller and the parent object; null means allowed. Pure, so it is tested directly. */
 export function decide(
@@ -23,6 +24,8 @@ export function decide(
   const roleOk =
     policy.requires.length > 0 ? hasAnyRole(viewer.roles, policy.requires) : policy.owner === undefined;
   if (!roleOk && !isOwner) return { kind: policy.owner !== undefined ? 'NOT_OWNER' : 'MISSING_ROLE' };
+  // Before `fresh`: logging in again would not help an unverified caller.
+  if (policy.verified && viewer.user.emailVerifiedAt === null) return { kind: 'EMAIL_NOT_VERIFIED' };
   // `now` may be a function so that the common case (no `fresh`) never reads the clock.
   const at = () => (typeof now === 'function' ? now() : now);
   if (policy.fresh !== undefined && at().getTime() - viewer.authTime.getTime() > policy.fresh * 1000) {

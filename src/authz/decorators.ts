@@ -2,7 +2,8 @@ import { Directive } from 'type-graphql';
 import type { AuthPolicy } from './policy.js';
 
 /**
- * `@Auth({ requires: [Role.ADMIN], owner: 'id' })` → `@auth(requires: [ADMIN], owner: "id")` on the field or type.
+ * `@Auth({ requires: [Role.ADMIN], owner: 'id', verified: true })` →
+ * `@auth(requires: [ADMIN], owner: "id", verified: true)` on the field or type.
  * Enum values and numbers only reach the SDL through this function, so no caller writes directive text.
  */
 export function Auth(policy: Partial<AuthPolicy> = {}): MethodDecorator & PropertyDecorator & ClassDecorator {
@@ -22,6 +23,7 @@ export function Auth(policy: Partial<AuthPolicy> = {}): MethodDecorator & Proper
       throw new Error('@Auth owner must be a property name');
     args.push(`owner: ${JSON.stringify(policy.owner)}`);
   }
+  if (policy.verified) args.push('verified: true');
   return Directive(args.length ? `@auth(${args.join(', ')})` : '@auth');
 }
 

@@ -13,6 +13,8 @@ export function denialError(denial: Denial): GraphQLError {
       return forbidden(AuthReason.MISSING_ROLE);
     case 'NOT_OWNER':
       return forbidden(AuthReason.NOT_OWNER);
+    case 'EMAIL_NOT_VERIFIED':
+      return forbidden(AuthReason.EMAIL_NOT_VERIFIED);
     case 'NOT_FRESH':
       return new GraphQLError('A recent login is required', {
         extensions: { code: ErrorCode.REAUTHENTICATION_REQUIRED, maxAge: denial.maxAge },

@@ -3,6 +3,7 @@ import {
   GraphQLDirective,
   GraphQLEnumType,
   GraphQLInt,
+  GraphQLBoolean,
   GraphQLList,
   GraphQLNonNull,
   GraphQLSchema,
@@ -35,6 +36,7 @@ export function withAuthDirectives(schema: GraphQLSchema): GraphQLSchema {
         type: GraphQLString,
         description: "Parent property holding the owner's user id; the owner passes without the roles.",
       },
+      verified: { type: GraphQLBoolean, description: "true: the caller's email address must be verified." },
     },
   });
   const publicDirective = new GraphQLDirective({

@@ -102,5 +102,6 @@ function toPolicy(args: Record<string, unknown>): AuthPolicy {
     fresh: args.fresh as number | undefined,
     via: args.via as Transport[] | undefined,
     owner: args.owner as string | undefined,
+    verified: (args.verified as boolean | null | undefined) ?? undefined,
   };
 }

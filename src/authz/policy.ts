@@ -14,4 +14,6 @@ export interface AuthPolicy {
    * without the roles in `requires`; with `requires` empty, only the owner is.
    */
   readonly owner?: string;
+  /** The caller's email address must be verified (a mailed link was followed). */
+  readonly verified?: boolean;
 }

@@ -15,6 +15,8 @@ export interface AccessCondition {
   readonly owner: string | null;
   readonly fresh: number | null;
   readonly via: readonly Transport[] | null;
+  /** The caller's email address must be verified. */
+  readonly verified: boolean;
   /** Where the directive is written: on the field, or on its type (covering every field of the type). */
   readonly declaredOn: 'field' | 'type';
 }
@@ -75,11 +77,12 @@ function condition(policy: AuthPolicy, declaredOn: 'field' | 'type'): AccessCond
     owner: policy.owner ?? null,
     fresh: policy.fresh ?? null,
     via: policy.via ? [...policy.via] : null,
+    verified: policy.verified === true,
     declaredOn,
   };
 }
 
-const HEADER = ['FIELD', 'WHO', 'ROLES', 'OWNER', 'FRESH', 'VIA', 'DECLARED ON'] as const;
+const HEADER = ['FIELD', 'WHO', 'ROLES', 'OWNER', 'FRESH', 'VIA', 'VERIFIED', 'DECLARED ON'] as const;
 
 /** The report as an aligned plain-text table: one line per field (per condition when a field has several). */
 export function formatAccessTable(report: readonly FieldAccess[]): string {
@@ -90,7 +93,7 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
     previousType = row.type;
     if (row.conditions.length === 0) {
       const who = row.access === 'undecided' ? 'UNDECIDED (no @auth or @public)' : row.access;
-      lines.push([row.coordinate, who, '-', '-', '-', '-', row.access === 'public' ? 'field' : '-']);
+      lines.push([row.coordinate, who, '-', '-', '-', '-', '-', row.access === 'public' ? 'field' : '-']);
       continue;
     }
     row.conditions.forEach((c, i) => {
@@ -101,6 +104,7 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
         c.owner ?? '-',
         c.fresh !== null ? `${c.fresh}s` : '-',
         c.via ? c.via.join(', ') : '-',
+        c.verified ? 'yes' : '-',
         c.declaredOn === 'type' ? `type ${row.type}` : 'field',
       ]);
     });
@@ -119,6 +123,7 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
     (count('undecided') ? `, ${count('undecided')} UNDECIDED` : '') +
     '.\nROLES: one of them suffices; ADMIN includes USER. OWNER: the parent property holding the owner’s user id.\n' +
     'FRESH: the password login must be at most this old. VIA: the transports allowed.\n' +
+    'VERIFIED: the caller’s email address must be verified (a mailed link was followed).\n' +
     'Several lines for one field: all must hold. "inherits parent": whoever may reach the object may read it.';
   return [...lines.map((l) => (l === null ? '' : render(l))), '', summary, ''].join('\n');
 }

@@ -27,6 +27,10 @@ export const AuthReason = {
   NOT_OWNER: 'NOT_OWNER',
   WRONG_TRANSPORT: 'WRONG_TRANSPORT',
   LOGIN_REQUIRED: 'LOGIN_REQUIRED',
+  /** `@auth(verified: true)`, or a login in REGISTRATION=verify-first mode: follow the mailed link first. */
+  EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
+  /** A mailed link's token that is unknown, spent, expired, voided, malformed or for another purpose. */
+  INVALID_LINK: 'INVALID_LINK',
 } as const;
 export type AuthReason = (typeof AuthReason)[keyof typeof AuthReason];
 

@@ -73,7 +73,16 @@ describe('accessReport on the real schema', () => {
         .filter((r) => r.access === 'public')
         .map((r) => r.coordinate)
         .sort(),
-    ).toEqual(['Mutation.login', 'Mutation.refresh', 'Mutation.register', 'Query.me']);
+    ).toEqual([
+      'Mutation.confirmEmailChange',
+      'Mutation.login',
+      'Mutation.refresh',
+      'Mutation.register',
+      'Mutation.requestPasswordReset',
+      'Mutation.resetPassword',
+      'Mutation.verifyEmail',
+      'Query.me',
+    ]);
   });
 
   it.each([
@@ -163,8 +172,10 @@ describe('accessReport on test-only declarations', () => {
     expect(find('Query.undecided')).toMatchObject({ access: 'undecided', conditions: [] });
 
     const table = formatAccessTable(lockerReport);
-    expect(table).toMatch(/^Locker\.combination\s+roles or owner\s+ADMIN\s+ownerId\s+-\s+-\s+type Locker$/m);
-    expect(table).toMatch(/^\s+and any user\s+-\s+-\s+300s\s+COOKIE\s+field$/m);
+    expect(table).toMatch(
+      /^Locker\.combination\s+roles or owner\s+ADMIN\s+ownerId\s+-\s+-\s+-\s+type Locker$/m,
+    );
+    expect(table).toMatch(/^\s+and any user\s+-\s+-\s+300s\s+COOKIE\s+-\s+field$/m);
     expect(table).toMatch(/^Query\.undecided\s+UNDECIDED/m);
     expect(table).toMatch(/1 UNDECIDED/);
   });
@@ -179,8 +190,10 @@ describe('formatAccessTable', () => {
   it('is an aligned table: every column starts at the same place on every line', () => {
     const lines = table.split('\n');
     const header = lines[0]!;
-    expect(header).toMatch(/^FIELD\s+WHO\s+ROLES\s+OWNER\s+FRESH\s+VIA\s+DECLARED ON$/);
-    const starts = ['WHO', 'ROLES', 'OWNER', 'FRESH', 'VIA', 'DECLARED ON'].map((h) => header.indexOf(h));
+    expect(header).toMatch(/^FIELD\s+WHO\s+ROLES\s+OWNER\s+FRESH\s+VIA\s+VERIFIED\s+DECLARED ON$/);
+    const starts = ['WHO', 'ROLES', 'OWNER', 'FRESH', 'VIA', 'VERIFIED', 'DECLARED ON'].map((h) =>
+      header.indexOf(h),
+    );
     const rows = lines.slice(1).filter((l) => /^[A-Z]\w*\.\w+\s/.test(l));
     expect(rows).toHaveLength(report.length);
     for (const line of rows) {
@@ -193,12 +206,14 @@ describe('formatAccessTable', () => {
 
   it('reads as the policy: one line per field, with who, roles, owner, freshness and where it is declared', () => {
     expect(table).toMatch(/^Query\.me\s+public\s/m);
-    expect(table).toMatch(/^Query\.mySessions\s+any user\s+-\s+-\s+-\s+-\s+field$/m);
-    expect(table).toMatch(/^Mutation\.setUserRoles\s+roles\s+ADMIN\s+-\s+900s\s+-\s+field$/m);
-    expect(table).toMatch(/^User\.email\s+roles or owner\s+ADMIN\s+id\s+-\s+-\s+field$/m);
-    expect(table).toMatch(/^Session\.userAgent\s+roles or owner\s+ADMIN\s+userId\s+-\s+-\s+type Session$/m);
+    expect(table).toMatch(/^Query\.mySessions\s+any user\s+-\s+-\s+-\s+-\s+-\s+field$/m);
+    expect(table).toMatch(/^Mutation\.setUserRoles\s+roles\s+ADMIN\s+-\s+900s\s+-\s+-\s+field$/m);
+    expect(table).toMatch(/^User\.email\s+roles or owner\s+ADMIN\s+id\s+-\s+-\s+-\s+field$/m);
+    expect(table).toMatch(
+      /^Session\.userAgent\s+roles or owner\s+ADMIN\s+userId\s+-\s+-\s+-\s+type Session$/m,
+    );
     expect(table).toMatch(/^User\.id\s+inherits parent\s/m);
-    expect(table).toMatch(/^\d+ fields: 4 public, \d+ protected, \d+ inherit their parent\.$/m);
+    expect(table).toMatch(/^\d+ fields: 8 public, \d+ protected, \d+ inherit their parent\.$/m);
   });
 });
 

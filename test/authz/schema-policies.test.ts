@@ -123,7 +123,13 @@ function viewer(userId: string, roles: Role[], transport: Transport, authTime = 
     roles,
     transport,
     authTime,
-    user: { id: userId, email: `${userId}@example.com`, roles, createdAt: new Date() },
+    user: {
+      id: userId,
+      email: `${userId}@example.com`,
+      roles,
+      createdAt: new Date(),
+      emailVerifiedAt: new Date(),
+    },
   };
 }
 

@@ -17,7 +17,7 @@ function viewer(overrides: Partial<Viewer> = {}): Viewer {
     roles,
     transport: Transport.COOKIE,
     authTime: new Date(NOW.getTime() - 60_000),
-    user: { id: userId, email: 'a@example.com', roles, createdAt: NOW },
+    user: { id: userId, email: 'a@example.com', roles, createdAt: NOW, emailVerifiedAt: NOW },
     ...overrides,
   };
 }
