@@ -25,6 +25,13 @@ export interface ClaimedMail {
  */
 export const LEASE_SEC = 300;
 
+/**
+ * The sender's statements stay out of the debug log of SQL: it is background work on a timer (like the
+ * invalidation listener's pings), and that log is what shows a request runs no SQL in the steady state
+ * (test/sessions/steady-state.test.ts, `npm run bench`). The sender logs what it does in its own lines instead.
+ */
+export const UNLOGGED = { enabled: false } as const;
+
 export const CLAIM_SQL = `update "mail_outbox" set "attempts" = "attempts" + 1,
   "leased_until" = clock_timestamp() + make_interval(secs => ?)
 where "id" in (
@@ -49,7 +56,7 @@ interface ClaimRow {
 
 /** Claims up to `limit` due mails for this sender, oldest due first. */
 export async function claimDueMail(em: Em, now: Date, limit: number): Promise<ClaimedMail[]> {
-  const rows = await em.execute<ClaimRow[]>(CLAIM_SQL, [LEASE_SEC, now, limit]);
+  const rows = await em.execute<ClaimRow[]>(CLAIM_SQL, [LEASE_SEC, now, limit], 'all', UNLOGGED);
   return rows.map((row) => ({
     id: row.id,
     recipient: row.recipient,
@@ -69,5 +76,7 @@ export async function releaseMail(em: Em, mails: readonly ClaimedMail[]): Promis
     `update "mail_outbox" set "leased_until" = null, "attempts" = "attempts" - 1
      where "id" in (${mails.map(() => '?').join(', ')}) and "status" = 'PENDING'`,
     mails.map((mail) => mail.id),
+    'all',
+    UNLOGGED,
   );
 }

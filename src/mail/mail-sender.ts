@@ -3,7 +3,7 @@ import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import type { Logger } from '../logger.js';
-import { claimDueMail, releaseMail, type ClaimedMail } from './claim-due-mail.js';
+import { claimDueMail, releaseMail, UNLOGGED, type ClaimedMail } from './claim-due-mail.js';
 import { SEND_TIMEOUT_MS, type MailTransport } from './mail-transport.js';
 import { retryDelaySec, type RetryPolicy } from './retry-delay.js';
 import { classifySendFailure, type SendFailure } from './send-failure.js';
@@ -82,6 +82,8 @@ export function createMailSender(deps: MailSenderDeps): MailSender {
        where "id" = ? and "attempts" = ? and "status" = 'PENDING'
        returning "id"`,
       [clock.now(), mail.id, mail.attempt],
+      'all',
+      UNLOGGED,
     );
     if (updated.length === 0) logger.warn({ mailId: mail.id }, 'mail sent after its lease lapsed');
     outcomes.sent();
@@ -96,6 +98,8 @@ export function createMailSender(deps: MailSenderDeps): MailSender {
         `update "mail_outbox" set "due_at" = ?, "leased_until" = null, "last_error" = ?
          where "id" = ? and "attempts" = ? and "status" = 'PENDING'`,
         [dueAt, failure.errorClass, mail.id, mail.attempt],
+        'all',
+        UNLOGGED,
       );
       logger.warn(
         { mailId: mail.id, attempt: mail.attempt, errorClass: failure.errorClass, retryAt: dueAt },
@@ -111,6 +115,8 @@ export function createMailSender(deps: MailSenderDeps): MailSender {
            "leased_until" = null, "last_error" = ?
          where "id" = ? and "attempts" = ? and "status" = 'PENDING'`,
         [now, failure.errorClass, mail.id, mail.attempt],
+        'all',
+        UNLOGGED,
       );
       await audit.record(
         tx,
@@ -138,6 +144,7 @@ export function createMailSender(deps: MailSenderDeps): MailSender {
   /** One claim and its sends; returns how many mails were claimed. */
   const pass = async (): Promise<number> => {
     const claimed = await claimDueMail(fork(), clock.now(), BATCH);
+    if (claimed.length > 0) logger.debug({ mails: claimed.length }, 'mail claimed');
     for (const [i, mail] of claimed.entries()) {
       if (stopped) {
         await releaseMail(fork(), claimed.slice(i));
@@ -157,6 +164,9 @@ export function createMailSender(deps: MailSenderDeps): MailSender {
   const countPending = async () => {
     const [row] = await fork().execute<{ n: number }[]>(
       `select count(*)::int as n from "mail_outbox" where "status" = 'PENDING'`,
+      [],
+      'all',
+      UNLOGGED,
     );
     outcomes.pending(Number(row?.n ?? 0));
   };

@@ -5,6 +5,7 @@ import { commitMail, startSmtpServer, type TestSmtpServer } from '../support/smt
 // Retries at ≤ 10 s, ≤ 20 s, then given up at the third attempt. The backoff is driven by the test clock: each
 // step advances it past the longest possible wait, then drains; polling (5 min) never steps in.
 let smtp: TestSmtpServer;
+const METRICS_TOKEN = 'metrics-token-for-the-retry-tests';
 const ctx = useTestServer({
   env: async () => {
     smtp = await startSmtpServer();
@@ -14,6 +15,7 @@ const ctx = useTestServer({
       MAIL_RETRY_BASE: '10s',
       MAIL_RETRY_CAP: '20s',
       MAIL_POLL_INTERVAL: '300s',
+      METRICS_TOKEN,
     };
   },
 });
@@ -114,4 +116,35 @@ test('after the last attempt the mail is given up: marked FAILED, bodies erased,
   expect(await row(to)).toMatchObject({ status: 'FAILED', attempts: 3 });
   expect(smtp.messages.some((m) => m.to === to)).toBe(false);
   expect(ctx.server.logs.join('\n')).not.toContain(token);
+});
+
+test('a recipient the server refuses for good (550) is given up at once, not retried', async () => {
+  const to = 'bounce-nobody@example.com';
+  await commitMail(ctx.server.app, { to, template: 'password-reset-notice', params: {} });
+  await ctx.server.app.mail.drain();
+
+  expect(await row(to)).toMatchObject({ status: 'FAILED', attempts: 1, last_error: 'EENVELOPE 550' });
+  const [audit] = await sql<{ details: Record<string, unknown> }>(
+    ctx.db,
+    `select details from audit_events where type = 'MAIL_FAILED' and details->>'lastError' = 'EENVELOPE 550'`,
+  );
+  expect(audit?.details).toMatchObject({ attempts: 1, permanent: true, template: 'password-reset-notice' });
+});
+
+test('every outcome is counted: sent, retried and given up', async () => {
+  const response = await fetch(`${ctx.server.origin}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const text = await response.text();
+  const count = (outcome: string) =>
+    Number(
+      new RegExp(`^gatehouse_mail_deliveries_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1],
+    );
+  // The first test: two retries then sent; the second: two retries then given up; the third: given up at once.
+  expect({ sent: count('sent'), retried: count('retried'), failed: count('failed') }).toEqual({
+    sent: 1,
+    retried: 4,
+    failed: 2,
+  });
+  expect(text).toMatch(/^gatehouse_mail_outbox_pending 0$/m);
 });

@@ -20,7 +20,7 @@ export interface ReceivedMail {
   readonly messageId: string | undefined;
 }
 
-/** A real SMTP server on 127.0.0.1 that records what it receives. */
+/** A real SMTP server on 127.0.0.1 that records what it receives; it refuses recipients named `bounce-…` (550). */
 export interface TestSmtpServer {
   readonly port: number;
   /** `smtp://user:password@127.0.0.1:port`: the server accepts only these credentials. */
@@ -78,6 +78,13 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
         if (auth.username === USER && auth.password === password) return callback(null, { user: USER });
         authFailures += 1;
         return callback(new Error('Invalid username or password'));
+      },
+      // A mailbox that does not exist, as a real server answers it: a permanent 550 to RCPT TO.
+      onRcptTo(address, _session, callback) {
+        if (address.address.startsWith('bounce-')) {
+          return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+        }
+        return callback();
       },
       onData(stream, session, callback) {
         simpleParser(stream)
