@@ -1,5 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import type { RateLimitStore } from '../auth/rate-limits.js';
+import { RateLimited, type RateLimitStore } from '../auth/rate-limits.js';
 import type { RegistrationMail } from '../auth/register.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -79,6 +79,15 @@ export function createAccounts(options: {
             userId: owner.id,
           });
           await audit.record(tx, { type: AuditEventType.REGISTRATION_EMAIL_TAKEN, userId: owner.id }, meta);
+        },
+        async unverifiedLogin(em, user, meta) {
+          try {
+            await limits.beforeAccountMail(user.id);
+          } catch (error) {
+            if (error instanceof RateLimited) return; // the refusal is the answer; the earlier links still work
+            throw error;
+          }
+          await em.transactional((tx) => sendVerificationLink(mail, tx as Em, user, meta));
         },
       },
       voidPasswordLinks: (tx, userId) => links.voidAll(tx, userId, VOIDED_BY_PASSWORD_CHANGE),

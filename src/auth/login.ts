@@ -5,11 +5,13 @@ import type { Em } from '../db/types.js';
 import { attemptPassword, type PasswordAttemptDeps } from './attempt-password.js';
 import { openSession, type OpenedSession, type OpenSessionDeps } from './open-session.js';
 import type { RateLimitedResult } from './rate-limit-guard.js';
+import type { RegistrationMail } from './register.js';
 
 export type LoginDeps = PasswordAttemptDeps &
   OpenSessionDeps & {
     /** REGISTRATION=verify-first: an account whose address is not verified cannot log in yet. */
     readonly registration: 'open' | 'verify-first';
+    readonly registrationMail: Pick<RegistrationMail, 'unverifiedLogin'>;
   };
 
 export type LoginResult =
@@ -47,6 +49,7 @@ export async function login(
   if (!attempt.ok) return attempt;
   // Only after the password: the refusal says the account exists, which only its owner may learn.
   if (deps.registration === 'verify-first' && !attempt.user.emailVerifiedAt) {
+    await deps.registrationMail.unverifiedLogin(em, attempt.user, meta);
     return { ok: false, reason: 'EMAIL_NOT_VERIFIED' };
   }
   const opened = await em.transactional((tx) =>

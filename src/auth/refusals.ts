@@ -32,7 +32,7 @@ export function authRefusal(refusal: AuthRefusal): GraphQLError {
     case 'TAKEN':
       return badUserInput(REGISTRATION_FAILED);
     case 'EMAIL_NOT_VERIFIED':
-      return new GraphQLError('Verify your email address first: follow the link we mailed to it', {
+      return new GraphQLError('Verify your email address first: follow the latest link we mailed to it', {
         extensions: { code: ErrorCode.FORBIDDEN, reason: AuthReason.EMAIL_NOT_VERIFIED },
       });
     case 'INVALID_CREDENTIALS':

@@ -20,6 +20,11 @@ export interface RegistrationMail {
   created(tx: Em, user: User, meta: RequestMeta): Promise<void>;
   /** REGISTRATION=verify-first: the address has an account; its owner is told someone tried to register with it. */
   taken(tx: Em, email: string, meta: RequestMeta): Promise<void>;
+  /**
+   * REGISTRATION=verify-first: the owner (the password was right) tried to log in before verifying: a fresh link,
+   * so an expired or lost one is no dead end (limited per user; beyond the limit, nothing).
+   */
+  unverifiedLogin(em: Em, user: User, meta: RequestMeta): Promise<void>;
 }
 
 export interface RegisterDeps extends OpenSessionDeps {

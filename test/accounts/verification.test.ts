@@ -73,6 +73,20 @@ describe('email verification', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('an operator who verifies an address in SQL reaches the cached session state too (the users trigger)', async () => {
+    const user = await registerBearer(t.server.url);
+    expect((await gql(t.server.url, ME, {}, { token: user.accessToken })).body.data).toEqual({
+      me: { id: user.userId, emailVerified: false },
+    });
+    // Waits for this instance's listener to hear the trigger's announcement (an event, not a timer).
+    const echo = t.server.app.invalidations.echoes.expect({ kind: 'user', id: user.userId });
+    await sql(t.db, 'update users set email_verified_at = now() where id = $1', [user.userId]);
+    await echo.wait();
+    expect((await gql(t.server.url, ME, {}, { token: user.accessToken })).body.data).toEqual({
+      me: { id: user.userId, emailVerified: true },
+    });
+  });
+
   it('requestEmailVerification resends a link; a verified address gets true and no mail', async () => {
     const box = mailbox(smtp);
     const user = await registerBearer(t.server.url);
