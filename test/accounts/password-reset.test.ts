@@ -89,6 +89,12 @@ describe('resetPassword', () => {
     const notice = await box.next(user.email);
     expect(notice.subject).toMatch(/password/i);
     expect(notice.text).not.toContain('token=');
+    // Neither the link's token nor the new password reached a log line or an audit row.
+    const trail = [...t.server.logs, JSON.stringify(await sql(t.db, 'select * from audit_events'))].join(
+      '\n',
+    );
+    expect(trail).not.toContain(token);
+    expect(trail).not.toContain(NEW_PASSWORD);
   });
 
   it('refuses a weak password with the same error as register, and the link still works afterwards', async () => {
