@@ -69,9 +69,11 @@ export async function startMail(options: StartMailOptions): Promise<Mail> {
     drain: sender.drain,
     settled: sender.settled,
     async stop() {
+      // The sender stops claiming at once (before anything here awaits); the send under way may still finish.
+      const stopping = sender.stop();
       clearInterval(poll);
       await wakeup.stop();
-      await sender.stop();
+      await stopping;
       transport.close();
     },
   };

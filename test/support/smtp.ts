@@ -35,6 +35,11 @@ export interface TestSmtpServer {
   /** Refused connections from now on (an outage); `start()` listens again on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /**
+   * Holds the reply to every mail's data from now on until `release()`: a send stays in flight (a shutdown test).
+   * `arrived` resolves once the first held mail has been received.
+   */
+  hold(): { readonly arrived: Promise<void>; release(): void };
   /** How many connections tried to log in with anything but the right credentials. */
   readonly authFailures: number;
 }
@@ -53,6 +58,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
   let authFailures = 0;
   let port = 0;
   let server: SMTPServer | undefined;
+  let held: { gate: Promise<void>; arrive: () => void } | undefined;
 
   const received = (mail: ReceivedMail) => {
     messages.push(mail);
@@ -88,7 +94,11 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       },
       onData(stream, session, callback) {
         simpleParser(stream)
-          .then((parsed) => {
+          .then(async (parsed) => {
+            if (held) {
+              held.arrive();
+              await held.gate;
+            }
             received({
               envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
@@ -137,6 +147,20 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     },
     async start() {
       if (!server) await listen();
+    },
+    hold() {
+      let arrive!: () => void;
+      let open!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      held = { gate, arrive };
+      return {
+        arrived,
+        release() {
+          held = undefined;
+          open();
+        },
+      };
     },
     get authFailures() {
       return authFailures;
