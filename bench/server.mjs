@@ -28,6 +28,8 @@ const BASE_ENV = {
   NODE_ENV: 'production',
   // Production requires an https public origin; the benchmark never follows it (JWT_ISSUER is set below).
   PUBLIC_URL: 'https://gatehouse.bench.invalid',
+  // Production requires SMTP_URL; nothing listens there, so mail the benchmark causes is retried, never sent.
+  SMTP_URL: 'smtp://bench:bench@127.0.0.1:9',
   HOST: LOOPBACK,
   TRUST_PROXY: 'loopback',
   RATE_LIMIT_LOGIN_PER_IP: '1000000',

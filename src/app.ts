@@ -48,6 +48,8 @@ import { createSessionLoader } from './sessions/session-loader.js';
 import { createSessionService, type SessionService } from './sessions/session-service.js';
 import { ensureAdmin } from './users/user-service.js';
 import { createInstrumentation } from './metrics/instrumentation.js';
+import { createAccounts } from './accounts/create-accounts.js';
+import { startMail, type Mail } from './mail/create-mail.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
 export interface AppDependencies {
@@ -67,6 +69,7 @@ export interface App {
   readonly invalidations: Invalidations;
   /** This instance's cache of session state. */
   readonly cache: SessionCache;
+  readonly mail: Mail; // the outbox features write to, and this instance's sender (a test awaits mail.drain())
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Drains HTTP, stops Apollo and the listener, closes the database. */
   stop(): Promise<void>;
@@ -118,6 +121,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       sessions,
     });
     const audit = createAuditLog({ clock, logger });
+    const mail = await startMail({ config, db, clock, logger, audit, metrics });
+    cleanup.unshift(() => mail.stop());
     // Rate-limit counters live in PostgreSQL so every instance shares them; the embedded database has one process.
     let rateLimitStore: RateLimitStore = { kind: 'memory' };
     if (db.target.kind === 'postgres') {
@@ -130,6 +135,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       cleanup.unshift(() => pool.end());
       rateLimitStore = { kind: 'postgres', pool };
     }
+    const accounts = createAccounts({ config, mail, rateLimitStore, clock, audit, logger, sessions });
     const accessTokens = createAccessTokens({
       keys,
       issuer: config.jwt.issuer,
@@ -138,6 +144,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       clock,
     });
     const container = createResolverContainer({
+      accounts,
       modules: modules.list,
       factors: createFactors({ config, logger, clock, audit }),
       passkeys: { webauthn: config.webauthn, clock, logger },
@@ -228,6 +235,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       sessions,
       invalidations,
       cache,
+      mail,
       listen(port, host) {
         return new Promise((resolve, reject) => {
           httpServer.once('error', reject);

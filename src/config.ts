@@ -69,6 +69,14 @@ export interface Config {
     readonly registerPerIpWindowSec: number;
     readonly refreshPerSession: number;
     readonly refreshPerSessionWindowSec: number;
+    /** Password-reset requests per address (silently dropped beyond it) and per IP (429). */
+    readonly resetPerAddress: number;
+    readonly resetPerAddressWindowSec: number;
+    readonly resetPerIp: number;
+    readonly resetPerIpWindowSec: number;
+    /** Verification resends and email-change requests per user (each sends mail). */
+    readonly accountMailPerUser: number;
+    readonly accountMailPerUserWindowSec: number;
   };
   readonly factors: {
     /**
@@ -79,6 +87,31 @@ export interface Config {
     /** REQUIRE_MFA_FOR_ROLES: a field that requires one of these roles requires `mfa` too. */
     readonly requireMfaForRoles: readonly Role[];
   };
+  /** The account lifecycle: mailed links and how registration proves an address (DESIGN §6.1). */
+  readonly accounts: {
+    /** `open`: logged in at once; `verify-first`: no session until the mailed link is followed. */
+    readonly registration: 'open' | 'verify-first';
+    readonly verificationTtlSec: number;
+    readonly resetTtlSec: number;
+    readonly emailChangeTtlSec: number;
+  };
+  readonly mail: MailConfig;
+}
+
+/** Where mail goes and how the outbox retries it (DESIGN §6.1). */
+export interface MailConfig {
+  /** Holds the SMTP password: never logged. Undefined (outside production only): mail goes to `DATA_DIR/outbox/`. */
+  readonly smtpUrl: string | undefined;
+  readonly from: string;
+  /** The web app that handles links (`APP_URL/reset-password?token=…`); defaults to PUBLIC_URL. */
+  readonly appUrl: string;
+  /** Attempts before a mail is given up (marked failed and audited). */
+  readonly maxAttempts: number;
+  /** The first retry waits about this long, each next one twice as long, up to the cap. */
+  readonly retryBaseSec: number;
+  readonly retryCapSec: number;
+  /** How often each instance looks for due mail besides being woken by a commit. */
+  readonly pollIntervalSec: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -151,6 +184,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         'TRUST_PROXY: "true" is refused in production; set the hop count (e.g. 1) or the proxy addresses',
       );
     }
+    if (e.SMTP_URL === undefined) {
+      // Without it mail would only be written to files on this one machine: no user could verify or reset.
+      throw new ConfigError(
+        'SMTP_URL: required in production (smtp://user:pass@host:587 or smtps://user:pass@host:465)',
+      );
+    }
+    if (e.APP_URL !== undefined && !e.APP_URL.startsWith('https://')) {
+      // The links carry single-use tokens: over plain http anyone on the path could spend them first.
+      throw new ConfigError(`APP_URL: must be https in production, got "${e.APP_URL}"`);
+    }
     const plain = e.CORS_ORIGINS?.find((o) => !o.startsWith('https://'));
     if (plain !== undefined) {
       // A credentialed origin over http can be impersonated by anyone on its network path.
@@ -162,6 +205,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError(
       "CSRF_PREVENTION: cannot be turned off; Apollo's csrfPrevention stays on in every mode",
     );
+  }
+  if (e.MAIL_RETRY_CAP < e.MAIL_RETRY_BASE) {
+    throw new ConfigError('MAIL_RETRY_CAP: must not be shorter than MAIL_RETRY_BASE');
   }
   if (e.COOKIE_SAMESITE === 'none' && !production) {
     // SameSite=None requires Secure, which browsers refuse over plain http in development.
@@ -227,6 +273,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       registerPerIpWindowSec: e.RATE_LIMIT_REGISTER_PER_IP_WINDOW,
       refreshPerSession: e.RATE_LIMIT_REFRESH_PER_SESSION,
       refreshPerSessionWindowSec: e.RATE_LIMIT_REFRESH_PER_SESSION_WINDOW,
+      resetPerAddress: e.RATE_LIMIT_RESET_PER_ADDRESS,
+      resetPerAddressWindowSec: e.RATE_LIMIT_RESET_PER_ADDRESS_WINDOW,
+      resetPerIp: e.RATE_LIMIT_RESET_PER_IP,
+      resetPerIpWindowSec: e.RATE_LIMIT_RESET_PER_IP_WINDOW,
+      accountMailPerUser: e.RATE_LIMIT_ACCOUNT_MAIL_PER_USER,
+      accountMailPerUserWindowSec: e.RATE_LIMIT_ACCOUNT_MAIL_PER_USER_WINDOW,
+    },
+    accounts: {
+      registration: e.REGISTRATION,
+      verificationTtlSec: e.EMAIL_VERIFICATION_TTL,
+      resetTtlSec: e.PASSWORD_RESET_TTL,
+      emailChangeTtlSec: e.EMAIL_CHANGE_TTL,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>`,
+      appUrl: e.APP_URL ?? publicUrl,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseSec: e.MAIL_RETRY_BASE,
+      retryCapSec: e.MAIL_RETRY_CAP,
+      pollIntervalSec: e.MAIL_POLL_INTERVAL,
     },
     factors: {
       encryptionKeys: e.FACTOR_ENCRYPTION_KEY,

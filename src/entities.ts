@@ -1,3 +1,4 @@
+import { LinkToken } from './accounts/link-token.entity.js';
 import { AuditEvent } from './audit/audit-event.entity.js';
 import { RateLimitEntry } from './auth/rate-limit.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
@@ -6,6 +7,7 @@ import { Passkey } from './factors/passkeys/passkey.entity.js';
 import { WebAuthnChallenge } from './factors/passkeys/webauthn-challenge.entity.js';
 import { RecoveryCode } from './factors/recovery-codes/recovery-code.entity.js';
 import { TotpFactor } from './factors/totp/totp-factor.entity.js';
+import { MailMessage } from './mail/mail-message.entity.js';
 import { Session } from './sessions/session.entity.js';
 import { User } from './users/user.entity.js';
 
@@ -19,6 +21,8 @@ export const entities = [
   RefreshToken,
   AuditEvent,
   RateLimitEntry,
+  MailMessage,
+  LinkToken,
   TotpFactor,
   RecoveryCode,
   LoginChallenge,

@@ -1,4 +1,6 @@
 import type { ContainerType } from 'type-graphql';
+import { AccountsResolver } from './accounts/accounts.resolver.js';
+import type { Accounts } from './accounts/create-accounts.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver, type AuthResolverDeps } from './auth/auth.resolver.js';
 import type { FactorServices } from './factors/create-factors.js';
@@ -13,11 +15,12 @@ import { UserResolver, type UserResolverDeps } from './users/user.resolver.js';
 import { TwoStepResolver } from './factors/two-step.resolver.js';
 
 /** The long-lived collaborators of the schema's resolvers, built once by the composition root. */
-export type ResolverCollaborators = Omit<AuthResolverDeps, 'secondStep'> &
+export type ResolverCollaborators = Omit<AuthResolverDeps, 'secondStep' | keyof Accounts['authDeps']> &
   SessionResolverDeps &
   UserResolverDeps & { readonly passkeys: PasskeyDeps } & {
     readonly factors: FactorServices;
     readonly sessions: Pick<SessionService, 'reauthenticate'>;
+    readonly accounts: Accounts;
   };
 
 /**
@@ -46,6 +49,18 @@ export function createResolverContainer(
       deviceTokens: c.deviceTokens,
       deviceCookie: c.deviceCookie,
       secondStep: c.factors.secondStep,
+      ...c.accounts.authDeps,
+    }),
+    new AccountsResolver({
+      ...c.accounts.resolverDeps,
+      sessions,
+      invalidations,
+      audit,
+      clock,
+      rateLimits: c.rateLimits,
+      credentials: c.credentials,
+      deviceTokens: c.deviceTokens,
+      deviceCookie: c.deviceCookie,
     }),
     new AuditResolver(),
     new PasskeyResolver({

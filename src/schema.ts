@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type ContainerType } from 'type-graphql';
+import { AccountsResolver } from './accounts/accounts.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { PasskeyResolver } from './factors/passkeys/passkey.resolver.js';
@@ -20,6 +21,7 @@ export const resolvers = [
   PasskeyResolver,
   FactorsResolver,
   TwoStepResolver,
+  AccountsResolver,
 ] as const;
 
 type ResolverClass = abstract new (...args: never[]) => object;

@@ -51,7 +51,8 @@ export class NotesResolver {
     return isUuid(id) ? ctx.em.findOne(Note, { id }) : null;
   }
 
-  @Auth()
+  // Writing content needs a proved address (DESIGN §6.5): an account made with someone else's address cannot.
+  @Auth({ verified: true })
   @Mutation(() => Note, { nullable: true })
   async createNote(
     @Arg('title', () => String) title: string,

@@ -35,7 +35,10 @@ const { values } = parseArgs({
 
 const server = createServer(async (req, res) => {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
-  const file = path === '/' ? '/index.html' : path;
+  // The pages the mailed links open (APP_URL/<page>?token=…) are this one page, which reads the token.
+  const file = ['/', '/verify-email', '/reset-password', '/confirm-email'].includes(path)
+    ? '/index.html'
+    : path;
   if (path === '/favicon.ico') {
     res.writeHead(204).end(); // no icon, and no 404 in the console
     return;
@@ -50,6 +53,8 @@ const server = createServer(async (req, res) => {
       'content-type': TYPES[extname(file)],
       'content-security-policy': CSP,
       'x-content-type-options': 'nosniff',
+      // A link's token is in the URL: it must not leave in a Referer header.
+      'referrer-policy': 'no-referrer',
       'cache-control': 'no-cache',
     });
     res.end(req.method === 'HEAD' ? undefined : body);

@@ -31,4 +31,13 @@ export class AuthPayload {
       'that failures of unknown clients cause.',
   })
   deviceToken?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'REGISTRATION=verify-first register only: true, with user, session and tokens null. Nobody is logged in ' +
+      'until the link mailed to the address is followed; the answer is the same whether or not the address ' +
+      'already has an account.',
+  })
+  emailVerificationPending?: boolean | null;
 }

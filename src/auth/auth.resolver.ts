@@ -17,6 +17,18 @@ import { announceRenewal } from './renew-session.js';
 import { assertCanStartSession, handOver, type SessionHandover } from './start-session.js';
 import type { OpenedSession } from './open-session.js';
 
+/** verify-first register's one answer, for a new and a taken address alike: no user, no session, no token. */
+const PENDING_VERIFICATION = {
+  user: null,
+  session: null,
+  accessToken: null,
+  accessTokenExpiresAt: null,
+  refreshToken: null,
+  refreshTokenExpiresAt: null,
+  deviceToken: null,
+  emailVerificationPending: true,
+} as unknown as AuthPayload;
+
 /** The collaborators of the auth mutations: their flows', and the request side of a session (cookie, tokens). */
 export type AuthResolverDeps = LoginDeps &
   RegisterDeps &
@@ -40,6 +52,7 @@ export class AuthResolver {
     assertCanStartSession(this.deps, ctx, transport); // before anything is counted or written
     const result = await register(this.deps, ctx.em, { email, password, transport, meta: ctx.meta });
     if (!result.ok) throw authRefusal(result);
+    if (result.opened === null) return PENDING_VERIFICATION;
     return this.signedIn(ctx, result.opened, result.deviceToken);
   }
 

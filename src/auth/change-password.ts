@@ -14,6 +14,11 @@ import type { RateLimitedResult } from './rate-limit-guard.js';
 export interface ChangePasswordDeps extends PasswordAttemptDeps, OpenSessionDeps {
   readonly sessions: Pick<SessionService, 'create' | 'revokeAllOfUser'>;
   readonly clock: Clock;
+  /**
+   * Voids the user's outstanding password-reset (and email-change) links, in the change's transaction: a link
+   * mailed before the change must not undo it (src/accounts/ provides it; this feature does not import it).
+   */
+  readonly voidPasswordLinks: (tx: Em, userId: string) => Promise<unknown>;
 }
 
 export type ChangePasswordResult =
@@ -31,8 +36,8 @@ export type ChangePasswordResult =
 /**
  * Changes the caller's password. A stolen session must not become a way to guess the password: the login limits
  * apply to the current password. Every session of the user ends, the caller's own too, and the caller gets a new
- * one, so whoever else held its cookie or tokens is out with the old password. The new hash, the revocations, the
- * new session and the PASSWORD_CHANGED event commit together.
+ * one, so whoever else held its cookie or tokens is out with the old password. The new hash, the voided reset
+ * links, the revocations, the new session and the PASSWORD_CHANGED event commit together.
  */
 export async function changePassword(
   deps: ChangePasswordDeps,
@@ -61,7 +66,10 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.newPassword);
   let opened: OpenedSession | undefined;
   await deps.sessions.revokeAllOfUser(em, user.id, RevokeReason.PASSWORD_CHANGED, {
-    alongside: (tx) => tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: deps.clock.now() }),
+    alongside: async (tx) => {
+      await tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: deps.clock.now() });
+      await deps.voidPasswordLinks(tx, user.id);
+    },
     after: async (tx, revoked) => {
       opened = await openSession(deps, tx, {
         user,

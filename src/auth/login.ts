@@ -5,6 +5,7 @@ import type { Em } from '../db/types.js';
 import { attemptPassword, type PasswordAttemptDeps } from './attempt-password.js';
 import { openSession, type OpenedSession, type OpenSessionDeps } from './open-session.js';
 import type { RateLimitedResult } from './rate-limit-guard.js';
+import type { RegistrationMail } from './register.js';
 
 /**
  * The second step of a login, for an account with a second factor (implemented in src/factors/): without it, a
@@ -23,7 +24,13 @@ export interface LoginSecondStep {
   ): Promise<string>;
 }
 
-export type LoginDeps = PasswordAttemptDeps & OpenSessionDeps & { readonly secondStep: LoginSecondStep };
+export type LoginDeps = PasswordAttemptDeps &
+  OpenSessionDeps & {
+    /** REGISTRATION=verify-first: an account whose address is not verified cannot log in yet. */
+    readonly registration: 'open' | 'verify-first';
+    readonly registrationMail: Pick<RegistrationMail, 'unverifiedLogin'>;
+    readonly secondStep: LoginSecondStep;
+  };
 
 export type LoginResult =
   | {
@@ -40,6 +47,8 @@ export type LoginResult =
       readonly challenge: string;
       readonly factors: readonly string[];
     }
+  /** The password was right, but in verify-first mode the address must be verified first. */
+  | { readonly ok: false; readonly reason: 'EMAIL_NOT_VERIFIED' }
   | RateLimitedResult;
 
 /** Logs in with an email and password: a new session of `transport`, or why not. */
@@ -65,6 +74,11 @@ export async function login(
     needsSecondStep: async (user) => (factors = await deps.secondStep.factorsOf(em, user.id)).length > 0,
   });
   if (!attempt.ok) return attempt;
+  // Only after the password: the refusal says the account exists, which only its owner may learn.
+  if (deps.registration === 'verify-first' && !attempt.user.emailVerifiedAt) {
+    await deps.registrationMail.unverifiedLogin(em, attempt.user, meta);
+    return { ok: false, reason: 'EMAIL_NOT_VERIFIED' };
+  }
   if (factors.length > 0) {
     const device = deps.deviceTokens.verify(input.deviceToken, email);
     const challenge = await deps.secondStep.challenge(em, { userId: attempt.user.id, transport, device });

@@ -14,7 +14,14 @@ import { consecutiveOutcome, lockoutSeconds, MAX_LOCKOUT_SEC, retryAfterSeconds 
 export class RateLimited extends Error {
   override name = 'RateLimited';
   constructor(
-    readonly limit: 'login-ip' | 'login-account-ip' | 'login-account' | 'register-ip' | 'refresh-session',
+    readonly limit:
+      | 'login-ip'
+      | 'login-account-ip'
+      | 'login-account'
+      | 'register-ip'
+      | 'refresh-session'
+      | 'reset-ip'
+      | 'account-mail-user',
     readonly retryAfterSec: number,
   ) {
     super('Too many attempts');
@@ -61,6 +68,12 @@ export interface RateLimits {
   countLoginFromIp(ip: string): Promise<void>;
   beforeRegister(ip: string): Promise<void>;
   beforeRefresh(sessionId: string): Promise<void>;
+  /**
+   * Lifts the lock-outs that stand between an account's owner and a login: the per-account failures (any
+   * address) and the consecutive failures and lock-out doubling of `ips` (the owner's addresses). Another address's
+   * lock-out on the account stays: that is whoever guessed, not the owner. A password reset calls it.
+   */
+  clearLockouts(input: { readonly email: string; readonly ips: readonly string[] }): Promise<void>;
 }
 
 export type RateLimitStore = { kind: 'postgres'; pool: pg.Pool } | { kind: 'memory' };
@@ -70,21 +83,8 @@ export type RateLimitStore = { kind: 'postgres'; pool: pg.Pool } | { kind: 'memo
  * embedded database, which only one process can open. Keys hold a hash of the email, never the email itself.
  */
 export function createRateLimits(limits: Config['rateLimit'], store: RateLimitStore): RateLimits {
-  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
-    if (store.kind === 'memory') return new RateLimiterMemory({ keyPrefix, points, duration });
-    return new RateLimiterPostgres({
-      keyPrefix,
-      points,
-      duration,
-      storeClient: store.pool,
-      storeType: 'pool',
-      tableName: 'rate_limits',
-      tableCreated: true, // by the migrations
-      clearExpiredByTimeout: false,
-      // If the shared store fails, keep limiting per instance rather than letting everything through.
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
-    });
-  };
+  const make = (keyPrefix: string, points: number, duration: number) =>
+    createLimiter(store, keyPrefix, points, duration);
 
   const loginPerIp = make('login-ip', limits.loginAttemptsPerIp, limits.loginAttemptsPerIpWindowSec);
   // "Consecutive" failures: reset by a success; forgotten after a day without any.
@@ -206,5 +206,38 @@ export function createRateLimits(limits: Config['rateLimit'], store: RateLimitSt
     async beforeRefresh(sessionId) {
       await consume(refreshPerSession, sessionId, 'refresh-session');
     },
+    async clearLockouts({ email, ips }) {
+      const accountKey = account(email);
+      await accountFailures.delete(accountKey);
+      for (const ip of new Set(ips)) {
+        await failures.delete(`${accountKey}|${ip}`);
+        await lockouts.delete(`${accountKey}|${ip}`);
+      }
+    },
   };
+}
+
+/**
+ * One limiter on the shared store (PostgreSQL's `rate_limits` table), or in memory for the embedded database; other
+ * features' limits (src/accounts/) are made with it too, so every limit lives in one place.
+ */
+export function createLimiter(
+  store: RateLimitStore,
+  keyPrefix: string,
+  points: number,
+  duration: number,
+): RateLimiterAbstract {
+  if (store.kind === 'memory') return new RateLimiterMemory({ keyPrefix, points, duration });
+  return new RateLimiterPostgres({
+    keyPrefix,
+    points,
+    duration,
+    storeClient: store.pool,
+    storeType: 'pool',
+    tableName: 'rate_limits',
+    tableCreated: true, // by the migrations
+    clearExpiredByTimeout: false,
+    // If the shared store fails, keep limiting per instance rather than letting everything through.
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+  });
 }

@@ -31,6 +31,10 @@ export function authRefusal(refusal: AuthRefusal): GraphQLError {
     // A taken email, or a lost race for one, names no field and no account (see REGISTRATION_FAILED).
     case 'TAKEN':
       return badUserInput(REGISTRATION_FAILED);
+    case 'EMAIL_NOT_VERIFIED':
+      return new GraphQLError('Verify your email address first: follow the latest link we mailed to it', {
+        extensions: { code: ErrorCode.FORBIDDEN, reason: AuthReason.EMAIL_NOT_VERIFIED },
+      });
     case 'INVALID_CREDENTIALS':
       return unauthenticated(AuthReason.INVALID_CREDENTIALS, INVALID_CREDENTIALS);
     // Not a failure: the client asks for a code (or a passkey) and calls completeLogin with the challenge.

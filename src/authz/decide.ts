@@ -9,6 +9,7 @@ export type Denial =
   | { kind: 'MISSING_ROLE' }
   | { kind: 'NOT_OWNER' }
   | { kind: 'NOT_FRESH'; maxAge: number }
+  | { kind: 'EMAIL_NOT_VERIFIED' }
   | { kind: 'MFA_REQUIRED' };
 
 /** Applies one policy to a caller and the parent object; null means allowed. Pure, so it is tested directly. */
@@ -24,6 +25,8 @@ export function decide(
   const roleOk =
     policy.requires.length > 0 ? hasAnyRole(viewer.roles, policy.requires) : policy.owner === undefined;
   if (!roleOk && !isOwner) return { kind: policy.owner !== undefined ? 'NOT_OWNER' : 'MISSING_ROLE' };
+  // Before `fresh`: logging in again would not help an unverified caller.
+  if (policy.verified && viewer.user.emailVerifiedAt === null) return { kind: 'EMAIL_NOT_VERIFIED' };
   // Before freshness: a password step-up would not help, a second factor (reauthenticate) does both.
   if ((policy.mfa === true || (policy.mfa === 'roles' && !isOwner)) && !viewer.mfa)
     return { kind: 'MFA_REQUIRED' };

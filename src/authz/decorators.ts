@@ -2,7 +2,8 @@ import { Directive } from 'type-graphql';
 import type { AuthPolicy } from './policy.js';
 
 /**
- * `@Auth({ requires: [Role.ADMIN], owner: 'id' })` → `@auth(requires: [ADMIN], owner: "id")` on the field or type.
+ * `@Auth({ requires: [Role.ADMIN], owner: 'id', verified: true })` →
+ * `@auth(requires: [ADMIN], owner: "id", verified: true)` on the field or type.
  * Enum values and numbers only reach the SDL through this function, so no caller writes directive text.
  */
 export function Auth(policy: Partial<AuthPolicy> = {}): MethodDecorator & PropertyDecorator & ClassDecorator {
@@ -22,6 +23,7 @@ export function Auth(policy: Partial<AuthPolicy> = {}): MethodDecorator & Proper
       throw new Error('@Auth owner must be a property name');
     args.push(`owner: ${JSON.stringify(policy.owner)}`);
   }
+  if (policy.verified) args.push('verified: true');
   if (policy.mfa !== undefined) {
     // 'roles' is derived from REQUIRE_MFA_FOR_ROLES when policies are read; it is not written on the schema.
     if (policy.mfa !== true) throw new Error('@Auth mfa must be true (omit it otherwise)');

@@ -13,6 +13,8 @@ export function denialError(denial: Denial): GraphQLError {
       return forbidden(AuthReason.MISSING_ROLE);
     case 'NOT_OWNER':
       return forbidden(AuthReason.NOT_OWNER);
+    case 'EMAIL_NOT_VERIFIED':
+      return forbidden(AuthReason.EMAIL_NOT_VERIFIED);
     case 'MFA_REQUIRED':
       return forbidden(AuthReason.MFA_REQUIRED);
     case 'NOT_FRESH':

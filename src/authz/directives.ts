@@ -36,6 +36,7 @@ export function withAuthDirectives(schema: GraphQLSchema): GraphQLSchema {
         type: GraphQLString,
         description: "Parent property holding the owner's user id; the owner passes without the roles.",
       },
+      verified: { type: GraphQLBoolean, description: "true: the caller's email address must be verified." },
       mfa: {
         type: GraphQLBoolean,
         description: 'The session must have been established with two factors or a passkey.',

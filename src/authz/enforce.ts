@@ -119,6 +119,7 @@ function toPolicy(args: Record<string, unknown>): AuthPolicy {
     fresh: args.fresh as number | undefined,
     via: args.via as Transport[] | undefined,
     owner: args.owner as string | undefined,
+    ...(args.verified === true && { verified: true }),
     ...(args.mfa === true && { mfa: true }),
   };
 }

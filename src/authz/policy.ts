@@ -19,4 +19,6 @@ export interface AuthPolicy {
    * by `requires`, not as the owner (what REQUIRE_MFA_FOR_ROLES adds to a policy that requires such a role).
    */
   readonly mfa?: boolean | 'roles';
+  /** The caller's email address must be verified (a mailed link was followed). */
+  readonly verified?: boolean;
 }

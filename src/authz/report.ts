@@ -15,6 +15,8 @@ export interface AccessCondition {
   readonly owner: string | null;
   readonly fresh: number | null;
   readonly via: readonly Transport[] | null;
+  /** The caller's email address must be verified. */
+  readonly verified: boolean;
   /**
    * A session established with two factors: `true` for every caller, `'roles'` for a caller let in by the roles
    * (not as the owner; from REQUIRE_MFA_FOR_ROLES), null when not required.
@@ -80,12 +82,13 @@ function condition(policy: AuthPolicy, declaredOn: 'field' | 'type'): AccessCond
     owner: policy.owner ?? null,
     fresh: policy.fresh ?? null,
     via: policy.via ? [...policy.via] : null,
+    verified: policy.verified === true,
     mfa: policy.mfa === true || policy.mfa === 'roles' ? policy.mfa : null,
     declaredOn,
   };
 }
 
-const HEADER = ['FIELD', 'WHO', 'ROLES', 'OWNER', 'FRESH', 'VIA', 'MFA', 'DECLARED ON'] as const;
+const HEADER = ['FIELD', 'WHO', 'ROLES', 'OWNER', 'FRESH', 'VIA', 'VERIFIED', 'MFA', 'DECLARED ON'] as const;
 
 /** The report as an aligned plain-text table: one line per field (per condition when a field has several). */
 export function formatAccessTable(report: readonly FieldAccess[]): string {
@@ -107,6 +110,7 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
         c.owner ?? '-',
         c.fresh !== null ? `${c.fresh}s` : '-',
         c.via ? c.via.join(', ') : '-',
+        c.verified ? 'yes' : '-',
         c.mfa === true ? 'yes' : c.mfa === 'roles' ? 'by role' : '-',
         c.declaredOn === 'type' ? `type ${row.type}` : 'field',
       ]);
@@ -126,6 +130,7 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
     (count('undecided') ? `, ${count('undecided')} UNDECIDED` : '') +
     '.\nROLES: one of them suffices; ADMIN includes USER. OWNER: the parent property holding the owner’s user id.\n' +
     'FRESH: the password login must be at most this old. VIA: the transports allowed.\n' +
+    'VERIFIED: the caller’s email address must be verified (a mailed link was followed).\n' +
     'MFA: the session was established with two factors ("by role": for callers let in by ROLES, not as OWNER).\n' +
     'Several lines for one field: all must hold. "inherits parent": whoever may reach the object may read it.';
   return [...lines.map((l) => (l === null ? '' : render(l))), '', summary, ''].join('\n');

@@ -29,6 +29,10 @@ export const AuthReason = {
   NOT_OWNER: 'NOT_OWNER',
   WRONG_TRANSPORT: 'WRONG_TRANSPORT',
   LOGIN_REQUIRED: 'LOGIN_REQUIRED',
+  /** `@auth(verified: true)`, or a login in REGISTRATION=verify-first mode: follow the mailed link first. */
+  EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
+  /** A mailed link's token that is unknown, spent, expired, voided, malformed or for another purpose. */
+  INVALID_LINK: 'INVALID_LINK',
   /** `@auth(mfa: true)`: the session was not established with two factors (reauthenticate with one, or log in). */
   MFA_REQUIRED: 'MFA_REQUIRED',
 } as const;

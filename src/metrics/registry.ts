@@ -33,11 +33,11 @@ export function createMetrics(): Metrics {
     labelNames: ['result'] as const,
     registers,
   });
-  // No outbox and no WebSocket transport exist yet: both are registered at 0 so dashboards and alerts can be
-  // written against the contract's names now (DESIGN §6.4); their features will set them.
+  // Registered here at 0 so dashboards and alerts can be written against the contract's names (DESIGN §6.4);
+  // their features set them (the mail sender: src/mail/mail-metrics.ts; no WebSocket transport exists yet).
   new Gauge({
     name: 'gatehouse_mail_outbox_pending',
-    help: 'Mails waiting in the outbox (no outbox yet: 0).',
+    help: 'Mails waiting in the outbox (the whole table: every instance reports the same value).',
     registers,
   });
   new Gauge({

@@ -23,6 +23,11 @@ export interface UserSnapshot {
   readonly email: string;
   readonly roles: readonly Role[];
   readonly createdAt: Date;
+  /**
+   * When the address was verified, for `@auth(verified: true)` and `User.emailVerified` (a verification evicts the
+   * cached state on every instance). The time, not a flag: type-graphql copies a snapshot onto a User to resolve it.
+   */
+  readonly emailVerifiedAt: Date | null;
 }
 
 export type SessionCheck =
@@ -34,7 +39,7 @@ export type SessionRow = Pick<
   Session,
   'id' | 'transport' | 'authTime' | 'mfa' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'lastSeenAt' | 'revokedAt'
 >;
-export type UserRow = Pick<User, 'id' | 'email' | 'roles' | 'createdAt'>;
+export type UserRow = Pick<User, 'id' | 'email' | 'roles' | 'createdAt' | 'emailVerifiedAt'>;
 
 /**
  * The one builder of a SessionState, from a session row and its user (the cache's read, and a session that was
@@ -50,7 +55,13 @@ export function stateOf(session: SessionRow, user: UserRow): SessionState {
     absoluteExpiresAt: session.absoluteExpiresAt,
     lastSeenAt: session.lastSeenAt,
     revokedAt: session.revokedAt,
-    user: { id: user.id, email: user.email, roles: [...user.roles], createdAt: user.createdAt },
+    user: {
+      id: user.id,
+      email: user.email,
+      roles: [...user.roles],
+      createdAt: user.createdAt,
+      emailVerifiedAt: user.emailVerifiedAt,
+    },
   };
 }
 

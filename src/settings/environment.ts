@@ -3,6 +3,7 @@ import { Role } from '../authz/role.js';
 import { factorKeys } from './factor-keys.js';
 import { bool, DAY, durationIn, intIn, jwkSet, list, origin, trustProxy, window } from './fields.js';
 import { rpIdField } from './webauthn.js';
+import { appUrl, mailbox, smtpUrl } from './mail-fields.js';
 
 /**
  * Every environment variable Gatehouse reads, with its parser, bounds and default. Cross-variable rules (production
@@ -66,4 +67,24 @@ export const environmentSchema = z.object({
       z.array(z.nativeEnum(Role, { message: `expected a comma list of ${Object.values(Role).join(', ')}` })),
     )
     .default([]),
+  // The account lifecycle (DESIGN §6.1). A link must outlive a slow mail, and die soon after it could be read.
+  REGISTRATION: z.enum(['open', 'verify-first']).default('open'),
+  EMAIL_VERIFICATION_TTL: durationIn(5 * 60, 7 * DAY).default(DAY),
+  PASSWORD_RESET_TTL: durationIn(5 * 60, 4 * 3600).default(30 * 60),
+  EMAIL_CHANGE_TTL: durationIn(5 * 60, DAY).default(3600),
+  // DESIGN §6.1: at least 3 reset requests per address per 15 minutes get through, whatever the settings.
+  RATE_LIMIT_RESET_PER_ADDRESS: intIn(3, 1000).default(3),
+  RATE_LIMIT_RESET_PER_ADDRESS_WINDOW: durationIn(1, 15 * 60).default(15 * 60),
+  RATE_LIMIT_RESET_PER_IP: intIn(1, 1_000_000).default(20),
+  RATE_LIMIT_RESET_PER_IP_WINDOW: window.default(3600),
+  RATE_LIMIT_ACCOUNT_MAIL_PER_USER: intIn(1, 1000).default(5),
+  RATE_LIMIT_ACCOUNT_MAIL_PER_USER_WINDOW: window.default(3600),
+  // Mail (DESIGN §6.1). Retries: 10 attempts from 30 s doubling to 1 h ride out an SMTP outage of about 3 hours.
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailbox.optional(),
+  APP_URL: appUrl.optional(),
+  MAIL_MAX_ATTEMPTS: intIn(1, 50).default(10),
+  MAIL_RETRY_BASE: durationIn(1, 3600).default(30),
+  MAIL_RETRY_CAP: durationIn(1, DAY).default(3600),
+  MAIL_POLL_INTERVAL: durationIn(1, 300).default(1),
 });

@@ -7,7 +7,8 @@ import { Role } from '../authz/role.js';
 @ObjectType('User')
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'id' | 'roles' | 'createdAt' | 'updatedAt' | 'disabledAt';
+  [OptionalProps]?:
+    'id' | 'roles' | 'createdAt' | 'updatedAt' | 'disabledAt' | 'emailVerifiedAt' | 'emailVerified';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -40,4 +41,16 @@ export class User {
    */
   @Property({ type: 'timestamptz', nullable: true })
   disabledAt: Date | null = null;
+
+  /** When the user proved they receive mail at `email` (a verification link, a reset, a confirmed change). */
+  @Property({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null = null;
+
+  @Field(() => Boolean, {
+    description: 'Whether the address was proved by a mailed link. Only the user themself or an ADMIN.',
+  })
+  @Auth({ requires: [Role.ADMIN], owner: 'id' })
+  get emailVerified(): boolean {
+    return this.emailVerifiedAt !== null;
+  }
 }

@@ -1,6 +1,7 @@
 import { errorCode, gql, type GqlResponse } from '../support/client.js';
 import { sql } from '../support/database.js';
 import { testKeys, testSessionSecret } from '../support/keys.js';
+import { TEST_SMTP_URL } from '../support/production-env.js';
 import { startServer, useTestServer, type TestServer } from '../support/server.js';
 import { PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
 
@@ -75,6 +76,7 @@ describe('a production server reached over plain HTTP, without a trusted proxy',
         PUBLIC_URL: 'https://auth.example.com',
         JWT_KEYS: JSON.stringify({ keys: await testKeys() }),
         SESSION_SECRETS: testSessionSecret,
+        SMTP_URL: TEST_SMTP_URL,
       },
     });
   });

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { buildDeclaredSchema } from '../../src/schema.js';
 import { readPolicies } from '../../src/authz/enforce.js';
 import { gql, type GqlResponse } from '../support/client.js';
@@ -177,6 +177,29 @@ const recoveryCodesIssued =
     expect(data[field]).toHaveLength(10);
     await dropFactors(principal!.userId);
   };
+
+/** The same check for every signed-in caller. */
+function everyUser(check: Check): Partial<Row['expect']> {
+  return { USER: check, 'another USER': check, ADMIN: check };
+}
+
+/** The same check for every caller, anonymous included (a public field). */
+function everyone(check: Check): Row['expect'] {
+  return { anonymous: check, USER: check, 'another USER': check, ADMIN: check };
+}
+
+/** A new user's live link token of `purpose`, written in SQL (the matrix checks who may spend it, not the mail). */
+async function linkTokenOfNewUser(purpose: string, newEmail: string | null = null): Promise<string> {
+  const { userId } = await createPrincipal(server.url, db);
+  const token = randomBytes(32).toString('base64url');
+  await sql(
+    db,
+    `insert into link_tokens (id, user_id, purpose, token_hash, new_email, created_at, expires_at)
+     values (gen_random_uuid(), $1, $2, $3, $4, now(), now() + interval '1 hour')`,
+    [userId, purpose, createHash('sha256').update(token).digest('hex'), newEmail],
+  );
+  return token;
+}
 
 const rows: Row[] = [
   {
@@ -674,6 +697,65 @@ const rows: Row[] = [
         authPayloadFor('completeLogin', ({ vars }) => vars.email as string),
       ]),
     ) as Row['expect'],
+  },
+  // The account lifecycle (DESIGN §6.1). Public link mutations get a fresh token of a new user for each cell.
+  {
+    title: 'User.emailVerified of oneself',
+    covers: ['User.emailVerified'],
+    query: '{ me { id emailVerified } }',
+    expect: {
+      anonymous: (data) => expect(data).toEqual({ me: null }),
+      ...everyUser((data, { principal }) =>
+        expect(data).toEqual({ me: { id: principal!.userId, emailVerified: false } }),
+      ),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.requestEmailVerification',
+    covers: ['Mutation.requestEmailVerification'],
+    query: 'mutation { requestEmailVerification }',
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...everyUser((data) => expect(data).toEqual({ requestEmailVerification: true })),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.requestEmailChange',
+    covers: ['Mutation.requestEmailChange'],
+    query: 'mutation($e: String!, $p: String!) { requestEmailChange(newEmail: $e, currentPassword: $p) }',
+    prepare: async () => ({ e: uniqueEmail('moved'), p: PASSWORD }),
+    expect: {
+      anonymous: LOGIN_REQUIRED,
+      ...everyUser((data) => expect(data).toEqual({ requestEmailChange: true })),
+    } as Row['expect'],
+  },
+  {
+    title: 'Mutation.requestPasswordReset (public)',
+    covers: ['Mutation.requestPasswordReset'],
+    query: 'mutation($e: String!) { requestPasswordReset(email: $e) }',
+    prepare: async () => ({ e: uniqueEmail('forgot') }),
+    expect: everyone((data) => expect(data).toEqual({ requestPasswordReset: true })),
+  },
+  {
+    title: 'Mutation.verifyEmail (public)',
+    covers: ['Mutation.verifyEmail'],
+    query: 'mutation($t: String!) { verifyEmail(token: $t) }',
+    prepare: async () => ({ t: await linkTokenOfNewUser('VERIFY_EMAIL') }),
+    expect: everyone((data) => expect(data).toEqual({ verifyEmail: true })),
+  },
+  {
+    title: 'Mutation.resetPassword (public)',
+    covers: ['Mutation.resetPassword'],
+    query: 'mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }',
+    prepare: async () => ({ t: await linkTokenOfNewUser('RESET_PASSWORD'), p: 'a reset passphrase' }),
+    expect: everyone((data) => expect(data).toEqual({ resetPassword: true })),
+  },
+  {
+    title: 'Mutation.confirmEmailChange (public)',
+    covers: ['Mutation.confirmEmailChange'],
+    query: 'mutation($t: String!) { confirmEmailChange(token: $t) }',
+    prepare: async () => ({ t: await linkTokenOfNewUser('CHANGE_EMAIL', uniqueEmail('moved')) }),
+    expect: everyone((data) => expect(data).toEqual({ confirmEmailChange: true })),
   },
 ];
 

@@ -124,7 +124,13 @@ function viewer(userId: string, roles: Role[], transport: Transport, authTime = 
     transport,
     authTime,
     mfa: false,
-    user: { id: userId, email: `${userId}@example.com`, roles, createdAt: new Date() },
+    user: {
+      id: userId,
+      email: `${userId}@example.com`,
+      roles,
+      createdAt: new Date(),
+      emailVerifiedAt: new Date(),
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { gql } from '../support/client.js';
 import { browserPlanFromEnv } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { loginBearer, PASSWORD, registerBearer } from '../support/users.js';
 
 // Debian's Chromium (CI installs it with apt); a browser is never downloaded. Without one, outside CI, the suite
@@ -19,6 +20,7 @@ const SUITE = 'the SPA example in Chromium (cookie transport, cross-origin, same
 
 let db: TestDatabase;
 let server: TestServer;
+let smtp: TestSmtpServer;
 let spa: ChildProcess | undefined;
 let spaOrigin: string;
 let browser: Browser | undefined;
@@ -88,17 +90,31 @@ async function logInThroughTheForm(): Promise<void> {
 }
 
 const appUrl = () => `${spaOrigin}/?api=${encodeURIComponent(server.url)}`;
+const NEW_PASSWORD = 'a password chosen after the reset';
+
+/** The reset link in the next reset mail to `to`, read from the test SMTP server as soon as it arrives. */
+async function resetLinkMailedTo(to: string): Promise<string> {
+  for (let seen = 0; ; seen++) {
+    const mail = (await smtp.waitFor(seen + 1))[seen]!;
+    const link = /http:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+    if (link && mail.envelopeTo.includes(to)) return link;
+  }
+}
 
 (plan.run ? describe : describe.skip)(SUITE, () => {
   beforeAll(async () => {
     mark = Date.now();
     buildSpa();
     lap('buildSpa');
-    db = await createTestDatabase();
-    server = await startServer(db);
-    lap('startApi');
     ({ child: spa, origin: spaOrigin } = await serveSpa());
     lap('serveSpa');
+    db = await createTestDatabase();
+    smtp = await startSmtpServer();
+    // Mailed links point at the SPA (APP_URL), which takes the token from them.
+    server = await startServer(db, {
+      env: { SMTP_URL: smtp.url, APP_URL: spaOrigin, MAIL_POLL_INTERVAL: '300s' },
+    });
+    lap('startApi');
     browser = await chromium.launch({
       executablePath: plan.run ? plan.executablePath : '',
       headless: true,
@@ -137,6 +153,7 @@ const appUrl = () => `${spaOrigin}/?api=${encodeURIComponent(server.url)}`;
     writeFileSync(join(ARTIFACTS, 'spa-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
     spa?.kill();
     await server?.stop();
+    await smtp?.stop();
     await db?.close();
   });
 
@@ -210,6 +227,41 @@ const appUrl = () => `${spaOrigin}/?api=${encodeURIComponent(server.url)}`;
     expect(refused.body.errors?.[0]?.extensions?.reason).toBe('SESSION_REVOKED');
     await page.reload();
     await shows('login');
+  });
+
+  it('resets a forgotten password through the mailed link: every session ends, then the new password logs in', async () => {
+    const phone = await loginBearer(server.url, email);
+    await page.goto(appUrl());
+    await shows('login');
+    await page.click('#forgot');
+    await page.waitForSelector('body[data-state="forgot"]');
+    await page.fill('#forgot-email', email);
+    await page.click('#forgot-form button[type="submit"]');
+    await shows('login');
+    expect(await page.textContent('#status')).toBe(
+      'If an account uses this address, a link to reset its password is on its way.',
+    );
+
+    // The link as the mail carries it, opened in this tab (which remembers the API URL).
+    const link = await resetLinkMailedTo(email);
+    expect(link.startsWith(`${spaOrigin}/reset-password?token=`)).toBe(true);
+    await page.goto(link);
+    await page.waitForSelector('body[data-state="reset"]');
+    expect(page.url()).toBe(`${spaOrigin}/`); // the token left the address bar at once
+    await page.fill('#new-password', NEW_PASSWORD);
+    await page.click('#reset-form button[type="submit"]');
+    await shows('login');
+    expect(await page.textContent('#status')).toBe(
+      'Your password was changed and every session signed out. Log in with the new password.',
+    );
+    expect((await context.cookies(server.origin)).map((c) => c.name)).not.toContain('sid'); // nobody logged in
+    expect((await gql(server.url, '{ me { id } }', {}, { token: phone.accessToken })).status).toBe(401);
+
+    await page.fill('input[name="email"]', email);
+    await page.fill('input[name="password"]', NEW_PASSWORD);
+    await page.click('#login-form button[type="submit"]');
+    await shows('account');
+    expect(await page.textContent('#user-email')).toBe(email);
   });
 
   it('had no script errors and no failed loads in the page', () => {

@@ -80,6 +80,20 @@ export async function loginCookie(
   return { jar, sessionId: p.session.id, userId: p.user.id };
 }
 
+/**
+ * Registers a user whose address is verified (set directly in the database: test setup, not the flow under test),
+ * then logs in again, so the session's state is read with the verified address.
+ */
+export async function registerVerified(
+  db: TestDatabase,
+  url: string,
+  email = uniqueEmail(),
+): Promise<BearerLogin> {
+  const { userId } = await registerBearer(url, email);
+  await sql(db, 'update users set email_verified_at = now() where id = $1', [userId]);
+  return loginBearer(url, email);
+}
+
 /** Gives a user the ADMIN role directly in the database (test setup, not the API under test). */
 export async function makeAdmin(db: TestDatabase, userId: string): Promise<void> {
   await sql(db, `update users set roles = '{ADMIN,USER}' where id = $1`, [userId]);

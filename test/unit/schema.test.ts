@@ -23,7 +23,13 @@ const viewer: Viewer = {
   transport: Transport.BEARER,
   authTime: new Date(),
   mfa: false,
-  user: { id: USER_ID, email: 'alice@example.com', roles: [Role.USER], createdAt: new Date() },
+  user: {
+    id: USER_ID,
+    email: 'alice@example.com',
+    roles: [Role.USER],
+    createdAt: new Date(),
+    emailVerifiedAt: null,
+  },
 };
 /** Exactly what the app's context holds; `em` is never reached by the fields run here. */
 const context = () => ({

@@ -1,6 +1,6 @@
 import { errorCode, gql, type GqlResponse } from '../../../test/support/client.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { makeAdmin, registerBearer, type BearerLogin } from '../../../test/support/users.js';
+import { makeAdmin, registerVerified, type BearerLogin } from '../../../test/support/users.js';
 import { notesModule } from '../module.js';
 
 const ctx = useTestServer({ modules: [notesModule] });
@@ -46,7 +46,7 @@ function myNotes(
 
 describe('notes module: cursor connections', () => {
   test('pages newest first, without skipping or repeating, to the end', async () => {
-    const alice = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
     const titles: string[] = [];
     for (let i = 0; i < 7; i++) titles.push((await create(alice, `n${i}`)).title);
     const seen: string[] = [];
@@ -67,8 +67,8 @@ describe('notes module: cursor connections', () => {
   });
 
   test('myNotes lists only the caller’s notes; notesOf is for ADMINs', async () => {
-    const alice = await registerBearer(ctx.server.url);
-    const bob = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
+    const bob = await registerVerified(ctx.db, ctx.server.url);
     await create(alice, 'alice-only');
     await create(bob, 'bob-only');
     const mine = await myNotes(bob, {});
@@ -91,7 +91,7 @@ describe('notes module: cursor connections', () => {
   });
 
   test('first is bounded to 1..100 and a bad cursor is BAD_USER_INPUT', async () => {
-    const alice = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
     await create(alice, 'x');
     const tampered = Buffer.from(JSON.stringify(['yesterday', 'nope'])).toString('base64url');
     const bad = [

@@ -1,7 +1,7 @@
 import { errorCode, gql } from '../../../test/support/client.js';
 import { sql } from '../../../test/support/database.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { makeAdmin, registerBearer, type BearerLogin } from '../../../test/support/users.js';
+import { makeAdmin, registerVerified, type BearerLogin } from '../../../test/support/users.js';
 import { notesModule } from '../module.js';
 
 const ctx = useTestServer({ modules: [notesModule] });
@@ -29,7 +29,7 @@ async function create(user: BearerLogin, title: string, body = 'text'): Promise<
 
 describe('notes module: create, read, owner rules', () => {
   test('a user creates a note and reads it back with its owner', async () => {
-    const alice = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
     const note = await create(alice, 'Groceries', 'milk');
     expect(note).toMatchObject({
       title: 'Groceries',
@@ -59,8 +59,8 @@ describe('notes module: create, read, owner rules', () => {
   });
 
   test("another user's note is FORBIDDEN (NOT_OWNER), audited; an ADMIN may read it", async () => {
-    const alice = await registerBearer(ctx.server.url);
-    const bob = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
+    const bob = await registerVerified(ctx.db, ctx.server.url);
     const note = await create(alice, 'private');
     const query = `query($id: ID!) { note(id: $id) { id title } }`;
     const denied = await gql<{ note: NoteData | null }>(
@@ -79,7 +79,7 @@ describe('notes module: create, read, owner rules', () => {
     );
     expect(rows.length).toBeGreaterThanOrEqual(1);
 
-    const admin = await registerBearer(ctx.server.url);
+    const admin = await registerVerified(ctx.db, ctx.server.url);
     await makeAdmin(ctx.db, admin.userId);
     const allowed = await gql<{ note: NoteData }>(
       ctx.server.url,
@@ -91,7 +91,7 @@ describe('notes module: create, read, owner rules', () => {
   });
 
   test('a note that does not exist is null; a malformed id too', async () => {
-    const alice = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
     for (const id of [crypto.randomUUID(), 'not-a-uuid']) {
       const res = await gql(
         ctx.server.url,
@@ -105,8 +105,8 @@ describe('notes module: create, read, owner rules', () => {
 
   test('updateNote: the owner only, not even an ADMIN', async () => {
     expect.assertions(4);
-    const alice = await registerBearer(ctx.server.url);
-    const admin = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
+    const admin = await registerVerified(ctx.db, ctx.server.url);
     await makeAdmin(ctx.db, admin.userId);
     const note = await create(alice, 'draft');
     const update = `mutation($id: ID!, $title: String) { updateNote(id: $id, title: $title) { id title body } }`;
@@ -145,9 +145,9 @@ describe('notes module: create, read, owner rules', () => {
 
   test('deleteNote: the owner or an ADMIN; anyone else is FORBIDDEN and the note stays', async () => {
     expect.assertions(4);
-    const alice = await registerBearer(ctx.server.url);
-    const bob = await registerBearer(ctx.server.url);
-    const admin = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
+    const bob = await registerVerified(ctx.db, ctx.server.url);
+    const admin = await registerVerified(ctx.db, ctx.server.url);
     await makeAdmin(ctx.db, admin.userId);
     const del = `mutation($id: ID!) { deleteNote(id: $id) }`;
     const first = await create(alice, 'one');
@@ -169,7 +169,7 @@ describe('notes module: create, read, owner rules', () => {
   });
 
   test('input limits: title 1..200, body up to 20 000 characters, else BAD_USER_INPUT (never 500)', async () => {
-    const alice = await registerBearer(ctx.server.url);
+    const alice = await registerVerified(ctx.db, ctx.server.url);
     await expect(create(alice, 't'.repeat(200), 'b'.repeat(20_000))).resolves.toMatchObject({
       title: 't'.repeat(200),
     });

@@ -14,7 +14,7 @@ test('the access report of this entry point shows the module fields with their r
   const report = accessReport(await buildDeclaredSchema(notesModule.resolvers));
   const row = (coordinate: string) => report.find((r) => r.coordinate === coordinate);
   expect(row('Query.notesOf')?.conditions).toMatchObject([{ who: 'roles', requires: ['ADMIN'] }]);
-  expect(row('Mutation.createNote')?.conditions).toMatchObject([{ who: 'any user' }]);
+  expect(row('Mutation.createNote')?.conditions).toMatchObject([{ who: 'any user', verified: true }]);
   expect(row('Note.title')?.conditions).toMatchObject([
     { who: 'roles or owner', requires: ['ADMIN'], owner: 'ownerId', declaredOn: 'type' },
   ]);

@@ -91,6 +91,42 @@ export function createGatehouse(url: string) {
     async logoutAll(): Promise<number> {
       return (await request<{ logoutAll: number }>('mutation LogoutAll { logoutAll }')).logoutAll;
     },
+    /** Always true, whether or not the address has an account: the mail is the only answer. */
+    async requestPasswordReset(email: string): Promise<boolean> {
+      return (
+        await request<{ requestPasswordReset: boolean }>(
+          'mutation RequestPasswordReset($email: String!) { requestPasswordReset(email: $email) }',
+          { email },
+        )
+      ).requestPasswordReset;
+    },
+    /** The token of a reset link; every session of the account ends and nobody is logged in. */
+    async resetPassword(token: string, newPassword: string): Promise<boolean> {
+      return (
+        await request<{ resetPassword: boolean }>(
+          'mutation ResetPassword($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) }',
+          { token, newPassword },
+        )
+      ).resetPassword;
+    },
+    async verifyEmail(token: string): Promise<boolean> {
+      return (
+        await request<{ verifyEmail: boolean }>(
+          'mutation VerifyEmail($token: String!) { verifyEmail(token: $token) }',
+          {
+            token,
+          },
+        )
+      ).verifyEmail;
+    },
+    async confirmEmailChange(token: string): Promise<boolean> {
+      return (
+        await request<{ confirmEmailChange: boolean }>(
+          'mutation ConfirmEmailChange($token: String!) { confirmEmailChange(token: $token) }',
+          { token },
+        )
+      ).confirmEmailChange;
+    },
     async revokeSession(id: string): Promise<boolean> {
       return (
         await request<{ revokeSession: boolean }>(

@@ -2,12 +2,15 @@ import { createGatehouse, GatehouseError, type Session, type User } from './api.
 import { createPasskeys, type Passkey } from './passkeys.js';
 
 /**
- * The page's entry point. The API URL comes from `?api=`; by default port 4000 on this page's own host name, so
- * page and API are different origins of the same site and the SameSite=Lax cookie is sent.
+ * The page's entry point. The API URL comes from `?api=` (kept for this tab, so that a mailed link opened here
+ * finds it again); by default port 4000 on this page's own host name, so page and API are different origins of
+ * the same site and the SameSite=Lax cookie is sent.
  */
 const apiUrl =
   new URLSearchParams(location.search).get('api') ??
+  sessionStorage.getItem('gatehouse-api') ??
   `${location.protocol}//${location.hostname}:4000/graphql`;
+sessionStorage.setItem('gatehouse-api', apiUrl);
 const api = createGatehouse(apiUrl);
 const passkeys = createPasskeys(apiUrl);
 
@@ -19,13 +22,17 @@ function byId<T extends HTMLElement>(id: string): T {
 
 const status = byId<HTMLParagraphElement>('status');
 const loginForm = byId<HTMLFormElement>('login-form');
+const forgotForm = byId<HTMLFormElement>('forgot-form');
+const resetForm = byId<HTMLFormElement>('reset-form');
 const account = byId<HTMLElement>('account');
 const sessionRows = byId<HTMLTableSectionElement>('sessions');
 
-/** `data-state` on <body> says what is on screen (loading, login, account); tests and CSS key off it. */
-function setState(state: 'loading' | 'login' | 'account', message = ''): void {
+/** `data-state` on <body> says what is on screen (loading, login, account, …); tests and CSS key off it. */
+function setState(state: 'loading' | 'login' | 'account' | 'forgot' | 'reset', message = ''): void {
   document.body.dataset.state = state;
   loginForm.hidden = state !== 'login';
+  forgotForm.hidden = state !== 'forgot';
+  resetForm.hidden = state !== 'reset';
   account.hidden = state !== 'account';
   status.textContent = message;
 }
@@ -89,6 +96,7 @@ async function refreshView(message = ''): Promise<void> {
   }
   renderAccount(user, await api.mySessions());
   renderPasskeys(await passkeys.list());
+  status.textContent = message;
 }
 
 /** Runs one user action; an UNAUTHENTICATED answer (session revoked or expired elsewhere) means: log in again. */
@@ -157,5 +165,59 @@ sessionRows.addEventListener('click', (event) => {
   });
 });
 
+byId('forgot').addEventListener('click', () => setState('forgot'));
+byId('forgot-cancel').addEventListener('click', () => setState('login'));
+
+forgotForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const email = String(new FormData(forgotForm).get('email'));
+  void run(async () => {
+    await api.requestPasswordReset(email);
+    forgotForm.reset();
+    // The same words whether or not the address has an account: the API does not say, and neither does the page.
+    setState('login', 'If an account uses this address, a link to reset its password is on its way.');
+  });
+});
+
+/**
+ * The pages a mailed link opens: APP_URL/verify-email, /reset-password or /confirm-email with `?token=`. The token
+ * is taken out of the address bar at once (history, screenshots, a shared screen), then used.
+ */
+const linkToken = new URLSearchParams(location.search).get('token');
+const linkPage = location.pathname;
+if (linkToken !== null) history.replaceState(null, '', '/');
+
+resetForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const newPassword = String(new FormData(resetForm).get('newPassword'));
+  void run(async () => {
+    await api.resetPassword(linkToken ?? '', newPassword);
+    resetForm.reset();
+    setState(
+      'login',
+      'Your password was changed and every session signed out. Log in with the new password.',
+    );
+  });
+});
+
+/** Spends a link's token, then shows where the user stands, with what happened (or why the link failed). */
+async function followLink(spend: (token: string) => Promise<boolean>, done: string): Promise<void> {
+  let message = done;
+  try {
+    await spend(linkToken ?? '');
+  } catch (error) {
+    message = error instanceof Error ? error.message : String(error);
+  }
+  await refreshView(message);
+}
+
 setState('loading');
-void run(() => refreshView());
+if (linkToken !== null && linkPage === '/reset-password') {
+  setState('reset');
+} else if (linkToken !== null && linkPage === '/verify-email') {
+  void run(() => followLink(api.verifyEmail, 'Your email address is verified.'));
+} else if (linkToken !== null && linkPage === '/confirm-email') {
+  void run(() => followLink(api.confirmEmailChange, 'Your new email address is confirmed.'));
+} else {
+  void run(() => refreshView());
+}

@@ -4,6 +4,8 @@ import { Migration20261122120347 } from './Migration20261122120347.js';
 import { Migration20261203100000 } from './Migration20261203100000.js';
 import { Migration20261203100100 } from './Migration20261203100100.js';
 import { Migration20261204100000 } from './Migration20261204100000.js';
+import { Migration20261204100100 } from './Migration20261204100100.js';
+import { Migration20261204100200 } from './Migration20261204100200.js';
 import { Migration20261204100300 } from './Migration20261204100300.js';
 import { Migration20261204100400 } from './Migration20261204100400.js';
 
@@ -14,6 +16,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203100000', class: Migration20261203100000 },
   { name: 'Migration20261203100100', class: Migration20261203100100 },
   { name: 'Migration20261204100000', class: Migration20261204100000 },
+  { name: 'Migration20261204100100', class: Migration20261204100100 },
+  { name: 'Migration20261204100200', class: Migration20261204100200 },
   { name: 'Migration20261204100300', class: Migration20261204100300 },
   { name: 'Migration20261204100400', class: Migration20261204100400 },
 ];

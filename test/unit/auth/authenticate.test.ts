@@ -21,7 +21,7 @@ const STATE: SessionState = {
   absoluteExpiresAt: NOW,
   lastSeenAt: NOW,
   revokedAt: null,
-  user: { id: USER, email: 'alice@example.com', roles: [Role.USER], createdAt: NOW },
+  user: { id: USER, email: 'alice@example.com', roles: [Role.USER], createdAt: NOW, emailVerifiedAt: NOW },
 };
 
 /** Each transport's answer and the session's admission, as the test sets them; records what was asked. */

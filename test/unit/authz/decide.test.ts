@@ -18,7 +18,7 @@ function viewer(overrides: Partial<Viewer> = {}): Viewer {
     transport: Transport.COOKIE,
     authTime: new Date(NOW.getTime() - 60_000),
     mfa: false,
-    user: { id: userId, email: 'a@example.com', roles, createdAt: NOW },
+    user: { id: userId, email: 'a@example.com', roles, createdAt: NOW, emailVerifiedAt: NOW },
     ...overrides,
   };
 }

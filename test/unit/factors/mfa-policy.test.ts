@@ -16,7 +16,7 @@ function viewer(mfa: boolean, roles: Role[] = [Role.USER]): Viewer {
     transport: Transport.BEARER,
     authTime: new Date(NOW.getTime() - 600_000),
     mfa,
-    user: { id: ALICE, email: 'a@example.com', roles, createdAt: NOW },
+    user: { id: ALICE, email: 'a@example.com', roles, createdAt: NOW, emailVerifiedAt: NOW },
   };
 }
 

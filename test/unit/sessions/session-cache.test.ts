@@ -17,7 +17,7 @@ function stateOf(sessionId: string, roles: Role[] = [Role.USER]): SessionState {
     absoluteExpiresAt: new Date(now.getTime() + 86400_000),
     lastSeenAt: now,
     revokedAt: null,
-    user: { id: 'user-1', email: 'a@example.com', roles, createdAt: now },
+    user: { id: 'user-1', email: 'a@example.com', roles, createdAt: now, emailVerifiedAt: null },
   };
 }
 

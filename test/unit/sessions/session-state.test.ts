@@ -20,6 +20,7 @@ const USER: UserRow = {
   email: 'alice@example.com',
   roles: [Role.USER],
   createdAt: at(-86400),
+  emailVerifiedAt: null,
 };
 
 describe('stateOf: the one builder of a SessionState', () => {
@@ -33,7 +34,13 @@ describe('stateOf: the one builder of a SessionState', () => {
       absoluteExpiresAt: ROW.absoluteExpiresAt,
       lastSeenAt: ROW.lastSeenAt,
       revokedAt: null,
-      user: { id: USER.id, email: USER.email, roles: [Role.USER], createdAt: USER.createdAt },
+      user: {
+        id: USER.id,
+        email: USER.email,
+        roles: [Role.USER],
+        createdAt: USER.createdAt,
+        emailVerifiedAt: null,
+      },
     });
   });
 

@@ -1,0 +1,46 @@
+import { AuditEventType } from '../audit/audit-event.entity.js';
+import type { RequestMeta } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import type { Em } from '../db/types.js';
+import type { Invalidations } from '../sessions/invalidations.js';
+import { User } from '../users/user.entity.js';
+import type { AccountMailDeps } from './account-mail.js';
+import { LinkPurpose } from './link-token.entity.js';
+import { DONE, INVALID_LINK, LinkRefused, type Done, type InvalidLink } from './outcomes.js';
+
+export interface VerifyEmailDeps extends Pick<AccountMailDeps, 'links' | 'audit'> {
+  readonly invalidations: Pick<Invalidations, 'run'>;
+  readonly clock: Clock;
+}
+
+/**
+ * Follows a verification link: the token is spent and the address marked verified in one transaction with the
+ * EMAIL_VERIFIED event, announced so that every instance's cached session state (`@auth(verified: true)`) learns it
+ * before this answers.
+ */
+export async function verifyEmail(
+  deps: VerifyEmailDeps,
+  em: Em,
+  input: { readonly token: string; readonly meta: RequestMeta },
+): Promise<Done | InvalidLink> {
+  const userId = await deps.links.peek(em, input.token, LinkPurpose.VERIFY_EMAIL);
+  if (!userId) return INVALID_LINK;
+  try {
+    await deps.invalidations.run(em, { kind: 'user', id: userId }, async (tx) => {
+      const spent = await deps.links.spend(tx, input.token, LinkPurpose.VERIFY_EMAIL);
+      if (spent?.userId !== userId) throw new LinkRefused(); // spent meanwhile by a concurrent request
+      const now = deps.clock.now();
+      const changed = await tx.nativeUpdate(
+        User,
+        { id: userId, emailVerifiedAt: null },
+        { emailVerifiedAt: now, updatedAt: now },
+      );
+      await deps.audit.record(tx, { type: AuditEventType.EMAIL_VERIFIED, userId }, input.meta);
+      return changed;
+    });
+  } catch (error) {
+    if (error instanceof LinkRefused) return INVALID_LINK;
+    throw error;
+  }
+  return DONE;
+}
