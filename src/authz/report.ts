@@ -99,7 +99,17 @@ export function formatAccessTable(report: readonly FieldAccess[]): string {
     previousType = row.type;
     if (row.conditions.length === 0) {
       const who = row.access === 'undecided' ? 'UNDECIDED (no @auth or @public)' : row.access;
-      lines.push([row.coordinate, who, '-', '-', '-', '-', '-', row.access === 'public' ? 'field' : '-']);
+      lines.push([
+        row.coordinate,
+        who,
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+        row.access === 'public' ? 'field' : '-',
+      ]);
       continue;
     }
     row.conditions.forEach((c, i) => {

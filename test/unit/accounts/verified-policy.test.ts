@@ -118,7 +118,7 @@ describe('the verified argument through the schema', () => {
     ]);
     expect(row('Mutation.logout').conditions).toEqual([expect.objectContaining({ verified: false })]);
     const table = formatAccessTable(report);
-    expect(table).toMatch(/^Mutation\.post\s+any user\s+-\s+-\s+-\s+-\s+yes\s+field$/m);
-    expect(table).toMatch(/^Mutation\.publish\s+roles\s+ADMIN\s+-\s+60s\s+-\s+yes\s+field$/m);
+    expect(table).toMatch(/^Mutation\.post\s+any user\s+-\s+-\s+-\s+-\s+yes\s+-\s+field$/m);
+    expect(table).toMatch(/^Mutation\.publish\s+roles\s+ADMIN\s+-\s+60s\s+-\s+yes\s+-\s+field$/m);
   });
 });
