@@ -176,9 +176,9 @@ describe('accessReport on test-only declarations', () => {
 
     const table = formatAccessTable(lockerReport);
     expect(table).toMatch(
-      /^Locker\.combination\s+roles or owner\s+ADMIN\s+ownerId\s+-\s+-\s+-\s+type Locker$/m,
+      /^Locker\.combination\s+roles or owner\s+ADMIN\s+ownerId\s+-\s+-\s+-\s+-\s+type Locker$/m,
     );
-    expect(table).toMatch(/^\s+and any user\s+-\s+-\s+300s\s+COOKIE\s+-\s+field$/m);
+    expect(table).toMatch(/^\s+and any user\s+-\s+-\s+300s\s+COOKIE\s+-\s+-\s+field$/m);
     expect(table).toMatch(/^Query\.undecided\s+UNDECIDED/m);
     expect(table).toMatch(/1 UNDECIDED/);
   });
@@ -209,11 +209,11 @@ describe('formatAccessTable', () => {
 
   it('reads as the policy: one line per field, with who, roles, owner, freshness and where it is declared', () => {
     expect(table).toMatch(/^Query\.me\s+public\s/m);
-    expect(table).toMatch(/^Query\.mySessions\s+any user\s+-\s+-\s+-\s+-\s+-\s+field$/m);
-    expect(table).toMatch(/^Mutation\.setUserRoles\s+roles\s+ADMIN\s+-\s+900s\s+-\s+-\s+field$/m);
-    expect(table).toMatch(/^User\.email\s+roles or owner\s+ADMIN\s+id\s+-\s+-\s+-\s+field$/m);
+    expect(table).toMatch(/^Query\.mySessions\s+any user\s+-\s+-\s+-\s+-\s+-\s+-\s+field$/m);
+    expect(table).toMatch(/^Mutation\.setUserRoles\s+roles\s+ADMIN\s+-\s+900s\s+-\s+-\s+-\s+field$/m);
+    expect(table).toMatch(/^User\.email\s+roles or owner\s+ADMIN\s+id\s+-\s+-\s+-\s+-\s+field$/m);
     expect(table).toMatch(
-      /^Session\.userAgent\s+roles or owner\s+ADMIN\s+userId\s+-\s+-\s+-\s+type Session$/m,
+      /^Session\.userAgent\s+roles or owner\s+ADMIN\s+userId\s+-\s+-\s+-\s+-\s+type Session$/m,
     );
     expect(table).toMatch(/^User\.id\s+inherits parent\s/m);
     expect(table).toMatch(/^\d+ fields: 11 public, \d+ protected, \d+ inherit their parent\.$/m);

@@ -36,9 +36,9 @@ describe('mfa in the policy report', () => {
 
   it('shows it in the table: "yes" and "by role"', () => {
     const table = formatAccessTable(withAdminMfa);
-    expect(table).toMatch(/^Query\.users\s+roles\s+ADMIN\s+-\s+-\s+-\s+yes\s+field$/m);
+    expect(table).toMatch(/^Query\.users\s+roles\s+ADMIN\s+-\s+-\s+-\s+-\s+yes\s+field$/m);
     expect(table).toMatch(
-      /^Session\.ip\s+roles or owner\s+ADMIN\s+userId\s+-\s+-\s+by role\s+type Session$/m,
+      /^Session\.ip\s+roles or owner\s+ADMIN\s+userId\s+-\s+-\s+-\s+by role\s+type Session$/m,
     );
   });
 
