@@ -24,7 +24,7 @@ export function formatReport(report) {
     'Gatehouse against a bare Apollo 5 + Express 5 server (same request, same answer body, no Gatehouse code):',
     '',
   );
-  const compared = all.filter((s) => s.reference !== null);
+  const compared = all.filter((s) => s.reference !== null && s.server !== 'metrics');
   lines.push(
     ...table(
       [
@@ -65,6 +65,7 @@ export function formatReport(report) {
     'server CPU per request divided by this one\'s; "x bare anon": req/s divided by the bare server\'s anonymous',
     'req/s. The bare server answers the reader to any request with an Authorization header, never verified.',
     '',
+    ...metricsCostLines(report.metricsCost),
     'Every Gatehouse scenario against anonymous me:',
     '',
   );
@@ -215,6 +216,23 @@ export function formatReport(report) {
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * Issue 16's "without measurable cost": `me` by bearer with METRICS_TOKEN set against the same without it.
+ *
+ * @param {any} cost  summarizeMetricsCost's figures, or null
+ */
+function metricsCostLines(cost) {
+  if (!cost) return [];
+  return [
+    'Metrics on the hot path (me by bearer, METRICS_TOKEN set vs unset, same rounds; unset counts nothing):',
+    `  req/s ${rate(cost.requestsPerSec.on)} on / ${rate(cost.requestsPerSec.off)} off = ${ratioText(cost.ratio)} x ` +
+      `${range(cost.ratioRange, ratioText)}; server CPU ${fixed(cost.serverCpuUsPerRequest.on, 0)} / ` +
+      `${fixed(cost.serverCpuUsPerRequest.off, 0)} us/req (off/on ${ratioText(cost.cpuRatio)} x); ` +
+      `p99 ${fixed(cost.p99Ms.on, 2)} / ${fixed(cost.p99Ms.off, 2)} ms`,
+    '',
+  ];
 }
 
 /** @param {number | null | undefined} ratio */

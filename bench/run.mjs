@@ -19,6 +19,7 @@ import { formatScaleOut } from './scale-out-report.mjs';
 import { createBenchDatabase, errorMessage } from './database.mjs';
 import { measureCacheTtlReads } from './cache-ttl.mjs';
 import { measureMeUnderLogins, PARALLEL_LOGINS } from './login-pressure.mjs';
+import { startMetricsServer, summarizeMetricsCost } from './metrics-cost.mjs';
 import { countQueries } from './query-count.mjs';
 import { formatReport } from './report.mjs';
 import {
@@ -96,19 +97,32 @@ async function main() {
       track: servers,
     });
     progress(`bare server pid ${bare.pid} on ${bare.url}`);
+    // The same Gatehouse with METRICS_TOKEN set: what counting metrics costs a request (issue 16).
+    const metrics = await startMetricsServer({
+      root: ROOT,
+      secrets,
+      settings,
+      track: servers,
+      databases,
+      progress,
+    });
+    progress(`metrics-on server pid ${metrics.server.pid} on ${metrics.server.url}`);
     const scenarios = new Map(
-      [...(await buildBareScenarios(bare.url, built.answers, settings)), ...built.scenarios.values()].map(
-        (s) => [s.id, s],
-      ),
+      [
+        ...(await buildBareScenarios(bare.url, built.answers, settings)),
+        ...built.scenarios.values(),
+        metrics.scenario,
+      ].map((s) => [s.id, s]),
     );
     const throughput = await measureThroughput({
-      servers: { gatehouse, bare },
+      servers: { gatehouse, bare, metrics: metrics.server },
       scenarios,
       refreshPool: built.refreshPool,
       settings,
       progress,
     });
     await bare.stop();
+    await metrics.server.stop();
     progress(`me at a steady rate, alone and while ${PARALLEL_LOGINS} logins run in parallel`);
     const loginPressure = await measureMeUnderLogins({
       server: gatehouse,
@@ -181,6 +195,7 @@ async function main() {
       machine: { ...describeMachine(), loadAverageStart, loadAverageEnd: loadAverage() },
       database: { kind: db.kind, fresh: db.fresh },
       scenarios: scenarioSummary,
+      metricsCost: summarizeMetricsCost(scenarioSummary),
       warmup: throughput.warmup,
       refresh: throughput.refresh,
       loginPressure,

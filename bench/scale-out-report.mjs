@@ -50,10 +50,5 @@ export function formatScaleOut(s, cpuCount) {
       );
     }
   }
-  if (s.metricsAlwaysCounted)
-    lines.push(
-      '  metrics: counted on every request whether or not METRICS_TOKEN is set (it only opens /metrics),',
-      '    so their cost is inside every me figure above; compare with the runs before issue 16 in BENCHMARKS.md',
-    );
   return `${lines.join('\n')}\n`;
 }

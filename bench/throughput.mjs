@@ -15,7 +15,8 @@ const MIN_WARMUP_SEC = 0.5;
 /**
  * @typedef {import('./load.mjs').RunResult & { memory: import('./child-figures.mjs').RunMemory,
  *   eventLoopBusy: number | null }} MeasuredRun
- * @typedef {{ gatehouse: import('./server.mjs').RunningServer, bare: import('./server.mjs').RunningServer }} Servers
+ * @typedef {{ gatehouse: import('./server.mjs').RunningServer, bare: import('./server.mjs').RunningServer,
+ *   metrics: import('./server.mjs').RunningServer }} Servers
  */
 
 /**

@@ -75,7 +75,7 @@ export interface App {
 export async function createApp(config: Config, deps: AppDependencies = {}): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const metrics = createInstrumentation();
+  const metrics = createInstrumentation({ enabled: config.metricsToken !== undefined });
   const modules = composeModules(deps.modules, entities);
   const db = await openDatabase({
     ...modules.database,

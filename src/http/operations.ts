@@ -6,7 +6,10 @@ import { httpDuration } from '../metrics/http-duration.js';
 import { healthRoutes } from './health.js';
 import { metricsRoute } from './metrics-route.js';
 
-/** What an operator's tooling calls: every request timed, then `/healthz`, `/readyz` and `/metrics`. */
+/**
+ * What an operator's tooling calls: `/healthz`, `/readyz` and `/metrics`. Requests are timed only when `/metrics`
+ * is served (a token is set): otherwise nobody reads the histogram, and the request path pays nothing for it.
+ */
 export function operationsRoutes(options: {
   readonly metrics: Metrics;
   readonly token: string | undefined;
@@ -15,7 +18,7 @@ export function operationsRoutes(options: {
 }): Router {
   const { metrics, db, invalidations } = options;
   const router = Router();
-  router.use(httpDuration(metrics.httpDuration));
+  if (options.token !== undefined) router.use(httpDuration(metrics.httpDuration));
   router.use(healthRoutes(async () => invalidations.listening && (await db.isReady())));
   router.use(metricsRoute(metrics.registry, options.token));
   return router;
