@@ -158,7 +158,9 @@ export function formatReport(report) {
     `  argon2 verify, in-process, one at a time: CPU ${fixed(argon2.cpuMsPerVerify, 2)} ms (wall ` +
       `${fixed(argon2.verifyMs.mean, 2)} ms, p99 ${fixed(argon2.verifyMs.p99, 2)} ms) -> bound ` +
       `${fixed(argon2.boundPerCore, 1)} logins/s per core, ${fixed(argon2.boundAllCores, 1)} on ${argon2.cores} ` +
-      `cores; ${argon2.parallel.concurrency} at once: ${fixed(argon2.parallel.perSec, 1)} verifies/s`,
+      `cores; ${argon2.parallel.concurrency} at once: ${fixed(argon2.parallel.perSec, 1)} verifies/s; ` +
+      `with the default cap of ${argon2.defaultCap} at once (PASSWORD_HASH_CONCURRENCY): ` +
+      `${fixed(argon2.boundCapped, 1)} logins/s`,
     `  logins/s    ${rate(login?.median.requestsPerSec)} with ${login?.connections} connections ` +
       `(${fixed(login?.median.requestsPerSec / argon2.boundAllCores, 2)} of the ${argon2.cores}-core bound), ` +
       `server CPU ${fixed(login?.median.serverCpuMsPerRequest, 2)} ms per login (argon2 about ` +
@@ -176,6 +178,20 @@ export function formatReport(report) {
       `${percent(lp.median.aloneMainThreadWaiting)} -> ${percent(lp.median.underLoginsMainThreadWaiting)}; ` +
       `${lp.failures} failures, ${lp.skipped} not sent (backlog)`,
   );
+  const un = report.loginPressureUncapped;
+  if (un) {
+    lines.push(
+      `  the same without the cap (PASSWORD_HASH_CONCURRENCY=0, a second child, same rounds): ` +
+        `${rate(un.median.loginsPerSec)} logins/s,`,
+      `    p50 ${fixed(un.median.aloneP50Ms, 2)} -> ${fixed(un.median.underLoginsP50Ms, 2)} ms, ` +
+        `p99 ${fixed(un.median.aloneP99Ms, 2)} -> ${fixed(un.median.underLoginsP99Ms, 2)} ms ` +
+        `(${fixed(un.median.p99Ratio, 2)}x), max with logins ${fixed(un.median.underLoginsMaxMs, 1)} ms; ` +
+        `waiting for a CPU ${percent(un.median.aloneMainThreadWaiting)} -> ` +
+        `${percent(un.median.underLoginsMainThreadWaiting)}; ${un.failures} failures`,
+      `  p99 of me while ${lp.parallelLogins} logins run: ${fixed(lp.median.underLoginsP99Ms, 2)} ms capped (default ` +
+        `${argon2.defaultCap} at once) against ${fixed(un.median.underLoginsP99Ms, 2)} ms uncapped`,
+    );
+  }
 
   const q = report.queriesPerRequest;
   lines.push(

@@ -18,7 +18,8 @@ import { measureScaleOut } from './scale-out.mjs';
 import { formatScaleOut } from './scale-out-report.mjs';
 import { createBenchDatabase, errorMessage } from './database.mjs';
 import { measureCacheTtlReads } from './cache-ttl.mjs';
-import { measureMeUnderLogins, PARALLEL_LOGINS } from './login-pressure.mjs';
+import { measureMeUnderLoginsOn, PARALLEL_LOGINS } from './login-pressure.mjs';
+import { startSeededServer } from './seeded-server.mjs';
 import { startMetricsServer, summarizeMetricsCost } from './metrics-cost.mjs';
 import { countQueries } from './query-count.mjs';
 import { formatReport } from './report.mjs';
@@ -123,14 +124,31 @@ async function main() {
     });
     await bare.stop();
     await metrics.server.stop();
-    progress(`me at a steady rate, alone and while ${PARALLEL_LOGINS} logins run in parallel`);
-    const loginPressure = await measureMeUnderLogins({
-      server: gatehouse,
-      me: scenario(scenarios, 'me-bearer'),
-      login: scenario(scenarios, 'login'),
+    // The same Gatehouse without the argon2 cap (PASSWORD_HASH_CONCURRENCY=0): what the cap changes (issue 17).
+    const uncapped = await startSeededServer({
+      root: ROOT,
+      secrets,
       settings,
+      track: servers,
+      databases,
       progress,
+      extraEnv: { PASSWORD_HASH_CONCURRENCY: '0' },
+      id: 'me-bearer-uncapped',
+      label: 'me, bearer, argon2 uncapped',
+      server: 'uncapped',
     });
+    progress(
+      `me at a steady rate, alone and while ${PARALLEL_LOGINS} logins run in parallel, argon2 capped ` +
+        `(pid ${gatehouse.pid}) and uncapped (pid ${uncapped.server.pid}), interleaved`,
+    );
+    const [loginPressure, loginPressureUncapped] = await measureMeUnderLoginsOn(
+      [
+        { server: gatehouse, me: scenario(scenarios, 'me-bearer'), login: scenario(scenarios, 'login') },
+        uncapped,
+      ],
+      { settings, progress, labels: ['capped', 'uncapped'] },
+    );
+    await uncapped.server.stop();
     await gatehouse.stop();
 
     // Queries per request: a child that logs every SQL statement; what the cache TTL costs: reads per session
@@ -199,6 +217,7 @@ async function main() {
       warmup: throughput.warmup,
       refresh: throughput.refresh,
       loginPressure,
+      loginPressureUncapped,
       argon2,
       queriesPerRequest: queries,
       cacheTtlReads: cacheTtl,

@@ -115,6 +115,10 @@ function checkReport(report) {
     'loginPressure.median.loginsPerSec > 0',
   );
   expect(lp?.parallelLogins === 20, 'loginPressure.parallelLogins is 20');
+  for (const key of ['aloneP99Ms', 'underLoginsP99Ms', 'loginsPerSec']) {
+    expect(isNumber(report?.loginPressureUncapped?.median?.[key]), `loginPressureUncapped.median.${key}`);
+  }
+  expect(isNumber(report?.argon2?.boundCapped), 'argon2.boundCapped');
   expect(isNumber(lp?.failures) && isNumber(lp?.skipped), 'loginPressure.failures and skipped');
   const argon2 = report?.argon2;
   expect(/^argon2id m=\d+,t=\d+,p=\d+$/.test(String(argon2?.parameters)), 'argon2.parameters');

@@ -18,7 +18,7 @@ import { authenticationMiddleware } from './auth/authentication-middleware.js';
 import { createCookieTransport } from './auth/cookie-transport.js';
 import { createCredentialCheck } from './auth/credentials.js';
 import { loadKeySet } from './auth/key-set.js';
-import { createDummyHash } from './users/passwords.js';
+import { configurePasswordHashing, createDummyHash } from './users/passwords.js';
 import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
 import { createRateLimits, type RateLimitStore } from './auth/rate-limits.js';
@@ -76,6 +76,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createInstrumentation({ enabled: config.metricsToken !== undefined });
+  configurePasswordHashing(config.passwordHashing);
   const modules = composeModules(deps.modules, entities);
   const db = await openDatabase({
     ...modules.database,
