@@ -27,7 +27,7 @@ import { createDeviceTokens } from './auth/device-tokens.js';
 import { resolveSecrets } from './auth/secrets.js';
 import { auditDenial } from './audit/audit-denial.js';
 import { enforceAuthorization } from './authz/enforce.js';
-import type { GraphQLContext } from './graphql/context.js';
+import { graphqlContext, type GraphQLContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/apollo-server.js';
 import { responseExtensionsPlugin } from './graphql/response-extensions.js';
 import { createResolverContainer } from './resolvers.js';
@@ -47,6 +47,7 @@ import { createSessionLoader } from './sessions/session-loader.js';
 import { createSessionService, type SessionService } from './sessions/session-service.js';
 import { ensureAdmin } from './users/user-service.js';
 import { createInstrumentation } from './metrics/instrumentation.js';
+import { httpDuration } from './metrics/http-duration.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
 export interface AppDependencies {
@@ -188,15 +189,14 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     app.set('trust proxy', config.trustProxy);
     app.use(requestContext(logger));
     app.use(securityHeaders({ landingPage }));
-    app.use(operationsRoutes({ metrics, token: config.metricsToken, db, invalidations }));
-    app.use(jwksRoute(keys));
+    if (metrics.enabled) app.use(httpDuration(metrics.httpDuration));
     app.use(
       '/graphql',
       corsMiddleware(config),
       originCheck((origin) => originAllowed(config, origin)),
       (_req, res, next) => {
         // Responses carry user data and tokens: never stored by a browser or a shared cache.
-        res.set('Cache-Control', 'no-store');
+        res.setHeader('Cache-Control', 'no-store');
         next();
       },
       authenticationMiddleware({
@@ -205,16 +205,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         cookies,
       }),
       express.json({ limit: '100kb' }),
-      expressMiddleware(apollo, {
-        context: async ({ req, res }): Promise<GraphQLContext> => ({
-          em: db.orm.em.fork() as Em,
-          viewer: req.viewer ?? null,
-          meta: req.meta,
-          req,
-          res,
-        }),
-      }),
+      expressMiddleware(apollo, { context: graphqlContext(() => db.orm.em.fork() as Em) }),
     );
+    // After /graphql, so that GraphQL requests do not walk these routers first.
+    app.use(operationsRoutes({ metrics, token: config.metricsToken, db, invalidations }));
+    app.use(jwksRoute(keys));
     app.use(httpErrorHandler(logger));
 
     let stopping: Promise<void> | undefined;

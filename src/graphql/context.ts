@@ -4,7 +4,27 @@ import type { Viewer } from '../authz/viewer.js';
 import type { RequestMeta } from '../audit/audit-log.js';
 
 /**
- * Per request: one EntityManager fork, the caller, and the request itself. Nothing long-lived: resolvers get their
+ * The context function: `em` is forked when a resolver first asks for it, so a request that never reaches the
+ * database (`me`, answered from the session cache) does not build an EntityManager, its identity map and unit of
+ * work for nothing. A request still gets one fork at most, shared by all its resolvers.
+ */
+export function graphqlContext(fork: () => Em) {
+  return async ({ req, res }: { req: Request; res: Response }): Promise<GraphQLContext> => {
+    let em: Em | undefined;
+    return {
+      get em() {
+        return (em ??= fork());
+      },
+      viewer: req.viewer ?? null,
+      meta: req.meta,
+      req,
+      res,
+    };
+  };
+}
+
+/**
+ * Per request: one EntityManager fork (made on first use), the caller, and the request itself. Nothing long-lived: resolvers get their
  * collaborators through their constructors (the container built by the composition root), not from here.
  */
 export interface GraphQLContext {
