@@ -55,6 +55,7 @@ export function checkScaleOut(s, withDatabase, withHaproxy) {
     expect(isNumber(c?.hitRate), `sessionScale[${i}].hitRate`);
     if (process.platform === 'linux')
       expect(isNumber(c?.rssKiBPerCachedSession), `sessionScale[${i}].rssKiBPerCachedSession`);
+    expect(isNumber(c?.heapKiBPerCachedSession), `sessionScale[${i}].heapKiBPerCachedSession`);
   }
   return problems;
 }

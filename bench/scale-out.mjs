@@ -35,7 +35,7 @@ export async function measureScaleOut({ root, settings, secrets, track, progress
   const db = await createBenchDatabase(settings.databaseUrl, progress);
   /** @type {import('./server.mjs').RunningServer[]} */
   const instances = [];
-  const start = (/** @type {Record<string, string>} */ extra = {}) =>
+  const start = (/** @type {Record<string, string>} */ extra = {}, /** @type {string[]} */ nodeArgs = []) =>
     startServer({
       root,
       env: {
@@ -46,7 +46,7 @@ export async function measureScaleOut({ root, settings, secrets, track, progress
         JWT_ISSUER: ISSUER,
         ...extra,
       },
-      nodeArgs: settings.serverNodeArgs,
+      nodeArgs: [...(settings.serverNodeArgs ?? []), ...nodeArgs],
       track,
     });
   try {
@@ -80,7 +80,8 @@ export async function measureScaleOut({ root, settings, secrets, track, progress
     const sessionScale = [];
     for (const count of sizes) {
       // A fresh child per size, so its resident set starts from the same place; entries live for the whole run.
-      const server = await start({ SESSION_CACHE_TTL: '300' });
+      // --expose-gc: the heap per cached session is read after a full collection (live objects only).
+      const server = await start({ SESSION_CACHE_TTL: '300' }, ['--expose-gc']);
       try {
         sessionScale.push(
           await measureSessionScale({
