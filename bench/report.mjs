@@ -246,7 +246,14 @@ function metricsCostLines(cost) {
     `  req/s ${rate(cost.requestsPerSec.on)} on / ${rate(cost.requestsPerSec.off)} off = ${ratioText(cost.ratio)} x ` +
       `${range(cost.ratioRange, ratioText)}; server CPU ${fixed(cost.serverCpuUsPerRequest.on, 0)} / ` +
       `${fixed(cost.serverCpuUsPerRequest.off, 0)} us/req (off/on ${ratioText(cost.cpuRatio)} x); ` +
-      `p99 ${fixed(cost.p99Ms.on, 2)} / ${fixed(cost.p99Ms.off, 2)} ms`,
+      `p99 ${fixed(cost.p99Ms.on, 2)} / ${fixed(cost.p99Ms.off, 2)} ms (two children: a busy neighbour slows one more)`,
+    ...(cost.inProcess
+      ? [
+          `  in-process, the instrumentation's own work per request (${cost.inProcess.iterations} alternated): ` +
+            `${fixed(cost.inProcess.onUsPerRequest, 2)} us on, ${fixed(cost.inProcess.offUsPerRequest, 2)} us off: ` +
+            `${fixed(cost.inProcess.addedUsPerRequest, 2)} us added per request`,
+        ]
+      : []),
     '',
   ];
 }

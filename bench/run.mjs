@@ -21,6 +21,7 @@ import { measureCacheTtlReads } from './cache-ttl.mjs';
 import { measureMeUnderLoginsOn, PARALLEL_LOGINS } from './login-pressure.mjs';
 import { startSeededServer } from './seeded-server.mjs';
 import { startMetricsServer, summarizeMetricsCost } from './metrics-cost.mjs';
+import { measureMetricsOverhead } from './metrics-overhead.mjs';
 import { countQueries } from './query-count.mjs';
 import { formatReport } from './report.mjs';
 import {
@@ -186,6 +187,10 @@ async function main() {
     progress('timing access-token verification and argon2id in-process');
     const tokenVerify = await benchTokenVerify({ root: ROOT, timeMs: settings.verifyTimeMs });
     const argon2 = await measureArgon2Bound({ root: ROOT, samples: settings.argon2Samples });
+    const metricsOverhead = await measureMetricsOverhead({
+      root: ROOT,
+      iterations: settings.smoke ? 20_000 : 200_000,
+    });
 
     const scenarioSummary = summarizeScenarios(scenarios, throughput.rounds, {
       baseline: BASELINE,
@@ -213,7 +218,7 @@ async function main() {
       machine: { ...describeMachine(), loadAverageStart, loadAverageEnd: loadAverage() },
       database: { kind: db.kind, fresh: db.fresh },
       scenarios: scenarioSummary,
-      metricsCost: summarizeMetricsCost(scenarioSummary),
+      metricsCost: { ...summarizeMetricsCost(scenarioSummary), inProcess: metricsOverhead },
       warmup: throughput.warmup,
       refresh: throughput.refresh,
       loginPressure,

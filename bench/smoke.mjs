@@ -94,6 +94,10 @@ function checkReport(report) {
       );
     }
   }
+  expect(
+    isNumber(report?.metricsCost?.inProcess?.addedUsPerRequest),
+    'metricsCost.inProcess.addedUsPerRequest',
+  );
   for (const key of ['ratio', 'cpuRatio']) {
     if (key === 'cpuRatio' && !HAS_PROC) continue;
     expect(isNumber(report?.metricsCost?.[key]), `metricsCost.${key} (metrics on / off)`);
