@@ -6,21 +6,33 @@ import type { RequestMeta } from '../audit/audit-log.js';
 /**
  * The context function: `em` is forked when a resolver first asks for it, so a request that never reaches the
  * database (`me`, answered from the session cache) does not build an EntityManager, its identity map and unit of
- * work for nothing. A request still gets one fork at most, shared by all its resolvers.
+ * work for nothing. A request still gets one fork at most, shared by all its resolvers. A class, not an object
+ * literal with a getter: Apollo copies the context's own properties into a new object for each operation
+ * (`Object.assign(Object.create(prototype), context)`), which would call a getter of the literal and fork every
+ * time; a getter on the prototype survives the copy, unread.
  */
 export function graphqlContext(fork: () => Em) {
-  return async ({ req, res }: { req: Request; res: Response }): Promise<GraphQLContext> => {
-    let em: Em | undefined;
-    return {
-      get em() {
-        return (em ??= fork());
-      },
-      viewer: req.viewer ?? null,
-      meta: req.meta,
-      req,
-      res,
-    };
-  };
+  return async ({ req, res }: { req: Request; res: Response }): Promise<GraphQLContext> =>
+    new RequestContext(fork, req, res);
+}
+
+class RequestContext implements GraphQLContext {
+  viewer: Viewer | null;
+  readonly meta: RequestMeta;
+  extensions?: Record<string, unknown>;
+  /** Not a #private field: Apollo's copy of the context must carry it. */
+  private forked: Em | undefined = undefined;
+  constructor(
+    private readonly fork: () => Em,
+    readonly req: Request,
+    readonly res: Response,
+  ) {
+    this.viewer = req.viewer ?? null;
+    this.meta = req.meta;
+  }
+  get em(): Em {
+    return (this.forked ??= this.fork());
+  }
 }
 
 /**
