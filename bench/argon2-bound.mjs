@@ -12,14 +12,22 @@ import { percentile, round } from './stats.mjs';
  * 1 / (CPU time of one verify) users per second. Timed in-process with the compiled server's own password code
  * (dist/users/passwords.js, so its parameters are Gatehouse's), first one verify at a time (the bound per core,
  * from CPU time, which a busy neighbour disturbs far less than the wall time also reported), then as many at
- * once as the machine has cores (what the libuv pool gets out of the whole machine, neighbours included).
+ * once as the machine has cores (what the libuv pool gets out of the whole machine, neighbours included). The
+ * server runs at most PASSWORD_HASH_CONCURRENCY at once (default: cores - 1, at least 1), so its own bound is
+ * that many times the bound per core (`boundCapped`).
  *
  * @param {{ root: string, samples: number }} options
  */
 export async function measureArgon2Bound(options) {
   const require = createRequire(import.meta.url);
   /** @type {typeof import('../src/users/passwords.js')} */
-  const { hashPassword, verifyPassword } = require(join(options.root, 'dist', 'users', 'passwords.js'));
+  const { hashPassword, verifyPassword, configurePasswordHashing } = require(
+    join(options.root, 'dist', 'users', 'passwords.js'),
+  );
+  /** @type {typeof import('../src/config.js')} */
+  const { defaultHashConcurrency } = require(join(options.root, 'dist', 'config.js'));
+  // What the machine can do: the server caps argon2 at PASSWORD_HASH_CONCURRENCY, this measures without a cap.
+  configurePasswordHashing({ concurrency: 0, queue: 0 });
   const password = randomBytes(18).toString('base64url');
   const hash = await hashPassword(password);
   const verify = async () => {
@@ -63,6 +71,8 @@ export async function measureArgon2Bound(options) {
     boundPerCore: round(perCore, 1),
     cores,
     boundAllCores: round(perCore * cores, 1),
+    defaultCap: defaultHashConcurrency(),
+    boundCapped: round(perCore * defaultHashConcurrency(), 1),
     parallel: { verifies: parallelCount, concurrency: cores, perSec: round(parallelCount / parallelSec, 1) },
   };
 }

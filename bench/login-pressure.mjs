@@ -27,7 +27,51 @@ export const PROBE_RATE = 200;
  * @param {(message: string) => void} options.progress
  */
 export async function measureMeUnderLogins(options) {
-  const { server, me, login, settings, progress } = options;
+  const [result] = await measureMeUnderLoginsOn([options], options);
+  return result;
+}
+
+/**
+ * The same on several servers, interleaved round by round (each round: every server in turn, the order rotated),
+ * so that the comparison between them (PASSWORD_HASH_CONCURRENCY capped against uncapped) sees the same noise.
+ *
+ * @param {{ server: import('./server.mjs').RunningServer, me: import('./load.mjs').Scenario,
+ *   login: import('./load.mjs').Scenario }[]} targets
+ * @param {{ settings: { rounds: number, durationSec: number, settleMs: number },
+ *   progress: (message: string) => void, labels?: string[] }} options
+ */
+export async function measureMeUnderLoginsOn(targets, options) {
+  const { settings, progress } = options;
+  const runners = targets.map((t) => roundRunner(t, settings));
+  /** @type {RoundEntry[][]} */
+  const rounds = targets.map(() => []);
+  for (let r = 0; r < settings.rounds; r++) {
+    for (let k = 0; k < targets.length; k++) {
+      const i = (k + r) % targets.length;
+      const entry = await /** @type {(r: number) => Promise<RoundEntry>} */ (runners[i])(r);
+      const label = options.labels?.[i] ? ` [${options.labels[i]}]` : '';
+      progress(
+        `round ${r + 1}/${settings.rounds}${label} me (bearer, ${PROBE_RATE}/s) p99 alone ${entry.alone.p99Ms} ms, ` +
+          `with ${PARALLEL_LOGINS} parallel logins ${entry.underLogins.p99Ms} ms (${entry.loginsPerSec} logins/s)`,
+      );
+      rounds[i]?.push(entry);
+    }
+  }
+  return rounds.map((list) => summarizeRounds(list, settings.durationSec));
+}
+
+/**
+ * @typedef {{ round: number, alone: PacedSummary, underLogins: PacedSummary, loginsPerSec: number | null,
+ *   loginFailures: number, p99Ratio: number | null }} RoundEntry
+ */
+
+/**
+ * @param {{ server: import('./server.mjs').RunningServer, me: import('./load.mjs').Scenario,
+ *   login: import('./load.mjs').Scenario }} target
+ * @param {{ durationSec: number, settleMs: number }} settings
+ * @returns {(round: number) => Promise<RoundEntry>}
+ */
+function roundRunner({ server, me, login }, settings) {
   const { body, check } = me;
   if (body === undefined || check === undefined)
     throw new Error('the me scenario needs a fixed body and check');
@@ -64,13 +108,7 @@ export async function measureMeUnderLogins(options) {
     await sleep(settings.settleMs);
     return { result, logins: loginRun, busy, mainThread };
   };
-
-  /**
-   * @type {{ round: number, alone: PacedSummary, underLogins: PacedSummary, loginsPerSec: number | null,
-   *   loginFailures: number, p99Ratio: number | null }[]}
-   */
-  const rounds = [];
-  for (let r = 0; r < settings.rounds; r++) {
+  return async (r) => {
     let a, u;
     if (r % 2 === 0) {
       a = await alone();
@@ -79,7 +117,7 @@ export async function measureMeUnderLogins(options) {
       u = await underLogins();
       a = await alone();
     }
-    const entry = {
+    return {
       round: r + 1,
       alone: summary(a.result, a.busy, a.mainThread),
       underLogins: summary(u.result, u.busy, u.mainThread),
@@ -87,20 +125,20 @@ export async function measureMeUnderLogins(options) {
       loginFailures: u.logins.failed,
       p99Ratio: round(u.result.p99Ms / a.result.p99Ms, 2),
     };
-    progress(
-      `round ${r + 1}/${settings.rounds} me (bearer, ${PROBE_RATE}/s) p99 alone ${entry.alone.p99Ms} ms, ` +
-        `with ${PARALLEL_LOGINS} parallel logins ${entry.underLogins.p99Ms} ms (${entry.loginsPerSec} logins/s)`,
-    );
-    rounds.push(entry);
-  }
-  const med = (
-    /** @type {(r: (typeof rounds)[number]) => number | null} */ pick,
-    /** @type {number} */ digits,
-  ) => round(median(rounds.map((r) => pick(r) ?? Number.NaN)), digits);
+  };
+}
+
+/**
+ * @param {RoundEntry[]} rounds
+ * @param {number} durationSec
+ */
+function summarizeRounds(rounds, durationSec) {
+  const med = (/** @type {(r: RoundEntry) => number | null} */ pick, /** @type {number} */ digits) =>
+    round(median(rounds.map((r) => pick(r) ?? Number.NaN)), digits);
   return {
     ratePerSec: PROBE_RATE,
     parallelLogins: PARALLEL_LOGINS,
-    durationSec: settings.durationSec,
+    durationSec,
     median: {
       aloneP50Ms: med((r) => r.alone.p50Ms, 3),
       aloneP99Ms: med((r) => r.alone.p99Ms, 3),

@@ -4,7 +4,8 @@
  * benchmark's questions about the child's memory and garbage collection over the IPC channel the benchmark opens,
  * so the same figures exist for Gatehouse and for the bare server without an endpoint in either.
  *
- * Protocol: the parent sends `{ type: 'sample' }`; the child answers `{ type: 'sample', memory, gc, loop }` with
+ * Protocol: the parent sends `{ type: 'sample', collect? }` (collect: run a full collection first, where the child
+ * has --expose-gc); the child answers `{ type: 'sample', memory, gc, loop }` with
  * `process.memoryUsage()`, the garbage collections since start and the event loop's busy and idle time since
  * start (both cumulative: the parent takes differences).
  * When the parent goes away (the channel closes), the child stops itself as on SIGTERM: a benchmark killed
@@ -35,6 +36,9 @@ if (process.send) {
 
   process.on('message', (/** @type {any} */ message) => {
     if (message?.type !== 'sample') return;
+    // Only in a child started with --expose-gc (the session-scale one): the live heap, without garbage.
+    const collect = /** @type {(() => void) | undefined} */ (/** @type {any} */ (globalThis).gc);
+    if (message.collect && collect) collect();
     const { active, idle } = performance.eventLoopUtilization();
     process.send?.({
       type: 'sample',

@@ -24,7 +24,7 @@ export function formatReport(report) {
     'Gatehouse against a bare Apollo 5 + Express 5 server (same request, same answer body, no Gatehouse code):',
     '',
   );
-  const compared = all.filter((s) => s.reference !== null);
+  const compared = all.filter((s) => s.reference !== null && s.server !== 'metrics');
   lines.push(
     ...table(
       [
@@ -65,6 +65,7 @@ export function formatReport(report) {
     'server CPU per request divided by this one\'s; "x bare anon": req/s divided by the bare server\'s anonymous',
     'req/s. The bare server answers the reader to any request with an Authorization header, never verified.',
     '',
+    ...metricsCostLines(report.metricsCost),
     'Every Gatehouse scenario against anonymous me:',
     '',
   );
@@ -157,7 +158,9 @@ export function formatReport(report) {
     `  argon2 verify, in-process, one at a time: CPU ${fixed(argon2.cpuMsPerVerify, 2)} ms (wall ` +
       `${fixed(argon2.verifyMs.mean, 2)} ms, p99 ${fixed(argon2.verifyMs.p99, 2)} ms) -> bound ` +
       `${fixed(argon2.boundPerCore, 1)} logins/s per core, ${fixed(argon2.boundAllCores, 1)} on ${argon2.cores} ` +
-      `cores; ${argon2.parallel.concurrency} at once: ${fixed(argon2.parallel.perSec, 1)} verifies/s`,
+      `cores; ${argon2.parallel.concurrency} at once: ${fixed(argon2.parallel.perSec, 1)} verifies/s; ` +
+      `with the default cap of ${argon2.defaultCap} at once (PASSWORD_HASH_CONCURRENCY): ` +
+      `${fixed(argon2.boundCapped, 1)} logins/s`,
     `  logins/s    ${rate(login?.median.requestsPerSec)} with ${login?.connections} connections ` +
       `(${fixed(login?.median.requestsPerSec / argon2.boundAllCores, 2)} of the ${argon2.cores}-core bound), ` +
       `server CPU ${fixed(login?.median.serverCpuMsPerRequest, 2)} ms per login (argon2 about ` +
@@ -175,6 +178,20 @@ export function formatReport(report) {
       `${percent(lp.median.aloneMainThreadWaiting)} -> ${percent(lp.median.underLoginsMainThreadWaiting)}; ` +
       `${lp.failures} failures, ${lp.skipped} not sent (backlog)`,
   );
+  const un = report.loginPressureUncapped;
+  if (un) {
+    lines.push(
+      `  the same without the cap (PASSWORD_HASH_CONCURRENCY=0, a second child, same rounds): ` +
+        `${rate(un.median.loginsPerSec)} logins/s,`,
+      `    p50 ${fixed(un.median.aloneP50Ms, 2)} -> ${fixed(un.median.underLoginsP50Ms, 2)} ms, ` +
+        `p99 ${fixed(un.median.aloneP99Ms, 2)} -> ${fixed(un.median.underLoginsP99Ms, 2)} ms ` +
+        `(${fixed(un.median.p99Ratio, 2)}x), max with logins ${fixed(un.median.underLoginsMaxMs, 1)} ms; ` +
+        `waiting for a CPU ${percent(un.median.aloneMainThreadWaiting)} -> ` +
+        `${percent(un.median.underLoginsMainThreadWaiting)}; ${un.failures} failures`,
+      `  p99 of me while ${lp.parallelLogins} logins run: ${fixed(lp.median.underLoginsP99Ms, 2)} ms capped (default ` +
+        `${argon2.defaultCap} at once) against ${fixed(un.median.underLoginsP99Ms, 2)} ms uncapped`,
+    );
+  }
 
   const q = report.queriesPerRequest;
   lines.push(
@@ -215,6 +232,30 @@ export function formatReport(report) {
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * Issue 16's "without measurable cost": `me` by bearer with METRICS_TOKEN set against the same without it.
+ *
+ * @param {any} cost  summarizeMetricsCost's figures, or null
+ */
+function metricsCostLines(cost) {
+  if (!cost) return [];
+  return [
+    'Metrics on the hot path (me by bearer, METRICS_TOKEN set vs unset, same rounds; unset counts nothing):',
+    `  req/s ${rate(cost.requestsPerSec.on)} on / ${rate(cost.requestsPerSec.off)} off = ${ratioText(cost.ratio)} x ` +
+      `${range(cost.ratioRange, ratioText)}; server CPU ${fixed(cost.serverCpuUsPerRequest.on, 0)} / ` +
+      `${fixed(cost.serverCpuUsPerRequest.off, 0)} us/req (off/on ${ratioText(cost.cpuRatio)} x); ` +
+      `p99 ${fixed(cost.p99Ms.on, 2)} / ${fixed(cost.p99Ms.off, 2)} ms (two children: a busy neighbour slows one more)`,
+    ...(cost.inProcess
+      ? [
+          `  in-process, the instrumentation's own work per request (${cost.inProcess.iterations} alternated): ` +
+            `${fixed(cost.inProcess.onUsPerRequest, 2)} us on, ${fixed(cost.inProcess.offUsPerRequest, 2)} us off: ` +
+            `${fixed(cost.inProcess.addedUsPerRequest, 2)} us added per request`,
+        ]
+      : []),
+    '',
+  ];
 }
 
 /** @param {number | null | undefined} ratio */

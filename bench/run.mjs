@@ -18,7 +18,10 @@ import { measureScaleOut } from './scale-out.mjs';
 import { formatScaleOut } from './scale-out-report.mjs';
 import { createBenchDatabase, errorMessage } from './database.mjs';
 import { measureCacheTtlReads } from './cache-ttl.mjs';
-import { measureMeUnderLogins, PARALLEL_LOGINS } from './login-pressure.mjs';
+import { measureMeUnderLoginsOn, PARALLEL_LOGINS } from './login-pressure.mjs';
+import { startSeededServer } from './seeded-server.mjs';
+import { startMetricsServer, summarizeMetricsCost } from './metrics-cost.mjs';
+import { measureMetricsOverhead } from './metrics-overhead.mjs';
 import { countQueries } from './query-count.mjs';
 import { formatReport } from './report.mjs';
 import {
@@ -96,27 +99,57 @@ async function main() {
       track: servers,
     });
     progress(`bare server pid ${bare.pid} on ${bare.url}`);
+    // The same Gatehouse with METRICS_TOKEN set: what counting metrics costs a request (issue 16).
+    const metrics = await startMetricsServer({
+      root: ROOT,
+      secrets,
+      settings,
+      track: servers,
+      databases,
+      progress,
+    });
+    progress(`metrics-on server pid ${metrics.server.pid} on ${metrics.server.url}`);
     const scenarios = new Map(
-      [...(await buildBareScenarios(bare.url, built.answers, settings)), ...built.scenarios.values()].map(
-        (s) => [s.id, s],
-      ),
+      [
+        ...(await buildBareScenarios(bare.url, built.answers, settings)),
+        ...built.scenarios.values(),
+        metrics.scenario,
+      ].map((s) => [s.id, s]),
     );
     const throughput = await measureThroughput({
-      servers: { gatehouse, bare },
+      servers: { gatehouse, bare, metrics: metrics.server },
       scenarios,
       refreshPool: built.refreshPool,
       settings,
       progress,
     });
     await bare.stop();
-    progress(`me at a steady rate, alone and while ${PARALLEL_LOGINS} logins run in parallel`);
-    const loginPressure = await measureMeUnderLogins({
-      server: gatehouse,
-      me: scenario(scenarios, 'me-bearer'),
-      login: scenario(scenarios, 'login'),
+    await metrics.server.stop();
+    // The same Gatehouse without the argon2 cap (PASSWORD_HASH_CONCURRENCY=0): what the cap changes (issue 17).
+    const uncapped = await startSeededServer({
+      root: ROOT,
+      secrets,
       settings,
+      track: servers,
+      databases,
       progress,
+      extraEnv: { PASSWORD_HASH_CONCURRENCY: '0' },
+      id: 'me-bearer-uncapped',
+      label: 'me, bearer, argon2 uncapped',
+      server: 'uncapped',
     });
+    progress(
+      `me at a steady rate, alone and while ${PARALLEL_LOGINS} logins run in parallel, argon2 capped ` +
+        `(pid ${gatehouse.pid}) and uncapped (pid ${uncapped.server.pid}), interleaved`,
+    );
+    const [loginPressure, loginPressureUncapped] = await measureMeUnderLoginsOn(
+      [
+        { server: gatehouse, me: scenario(scenarios, 'me-bearer'), login: scenario(scenarios, 'login') },
+        uncapped,
+      ],
+      { settings, progress, labels: ['capped', 'uncapped'] },
+    );
+    await uncapped.server.stop();
     await gatehouse.stop();
 
     // Queries per request: a child that logs every SQL statement; what the cache TTL costs: reads per session
@@ -154,6 +187,10 @@ async function main() {
     progress('timing access-token verification and argon2id in-process');
     const tokenVerify = await benchTokenVerify({ root: ROOT, timeMs: settings.verifyTimeMs });
     const argon2 = await measureArgon2Bound({ root: ROOT, samples: settings.argon2Samples });
+    const metricsOverhead = await measureMetricsOverhead({
+      root: ROOT,
+      iterations: settings.smoke ? 20_000 : 200_000,
+    });
 
     const scenarioSummary = summarizeScenarios(scenarios, throughput.rounds, {
       baseline: BASELINE,
@@ -181,9 +218,11 @@ async function main() {
       machine: { ...describeMachine(), loadAverageStart, loadAverageEnd: loadAverage() },
       database: { kind: db.kind, fresh: db.fresh },
       scenarios: scenarioSummary,
+      metricsCost: { ...summarizeMetricsCost(scenarioSummary), inProcess: metricsOverhead },
       warmup: throughput.warmup,
       refresh: throughput.refresh,
       loginPressure,
+      loginPressureUncapped,
       argon2,
       queriesPerRequest: queries,
       cacheTtlReads: cacheTtl,

@@ -45,15 +45,11 @@ export function formatScaleOut(s, cpuCount) {
       lines.push(
         `  ${c.sessions} distinct sessions: fill (${c.fill.requests} reached) ${f(c.fill.requestsPerSec)} req/s (p99 ${f(c.fill.p99Ms)} ms),` +
           ` random ${f(c.measured.requestsPerSec)} req/s (p99 ${f(c.measured.p99Ms)} ms), hit rate ${f(c.hitRate)},` +
-          ` RSS ${f(c.rssBeforeMiB)} -> ${f(c.rssAfterFillMiB)} MiB = ${f(c.rssKiBPerCachedSession)} KiB per cached session` +
+          ` RSS ${f(c.rssBeforeMiB)} -> ${f(c.rssAfterFillMiB)} MiB = ${f(c.rssKiBPerCachedSession)} KiB per cached session,` +
+          ` live heap ${f(c.heapBeforeMiB)} -> ${f(c.heapAfterFillMiB)} MiB = ${f(c.heapKiBPerCachedSession)} KiB per cached session` +
           ` (${c.cachedAtMost} cached at most), failures ${c.fill.failed + c.measured.failed}`,
       );
     }
   }
-  if (s.metricsAlwaysCounted)
-    lines.push(
-      '  metrics: counted on every request whether or not METRICS_TOKEN is set (it only opens /metrics),',
-      '    so their cost is inside every me figure above; compare with the runs before issue 16 in BENCHMARKS.md',
-    );
   return `${lines.join('\n')}\n`;
 }

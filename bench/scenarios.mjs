@@ -15,10 +15,17 @@ import {
 import { RefreshPool } from './refresh-pool.mjs';
 
 /**
- * The `me` scenarios of both servers, rotated in every round so none always runs first (or always after login):
+ * The `me` scenarios of all servers (the last: Gatehouse with metrics on, bench/metrics-cost.mjs), rotated in every round so none always runs first (or always after login):
  * Gatehouse's and the bare server's take turns under the same noise.
  */
-export const ME_SCENARIOS = ['bare-anonymous', 'bare-user', 'me-anonymous', 'me-bearer', 'me-cookie'];
+export const ME_SCENARIOS = [
+  'bare-anonymous',
+  'bare-user',
+  'me-anonymous',
+  'me-bearer',
+  'me-cookie',
+  'me-bearer-metrics',
+];
 /** Then, in this order, every round. */
 export const OTHER_SCENARIOS = ['my-sessions-bearer', 'refresh', 'login'];
 /** The scenario the "x anon" ratios are taken against. */

@@ -69,7 +69,8 @@ const BASE_ENV = {
  * @property {() => void} killNow  SIGKILL, synchronously (for process exit)
  * @property {() => string} recentOutput  the child's last lines of stdout and stderr, for error messages
  * @property {() => number | undefined} cpuSeconds  the child's CPU time so far (all threads), where /proc has it
- * @property {() => Promise<ProbeSample | undefined>} sample  memory and GC figures from inside the child
+ * @property {(options?: { collect?: boolean }) => Promise<ProbeSample | undefined>} sample  memory and GC figures
+ *   from inside the child; `collect`: after a full garbage collection (a child started with --expose-gc)
  * @property {() => { rssMiB: number, peakRssMiB: number } | undefined} rss  resident set now and at its peak (/proc)
  * @property {() => boolean} resetPeakRss  starts a new peak (/proc/PID/clear_refs); false where that is not possible
  * @property {() => { onCpuMs: number, waitingMs: number } | undefined} mainThreadSchedule  the main thread's time on
@@ -166,8 +167,8 @@ async function launch(main, port, options) {
   const resetPeakRss = () => child.pid !== undefined && alive() && resetProcessPeakRss(child.pid);
   const mainThreadSchedule = () =>
     child.pid !== undefined && alive() ? threadSchedule(child.pid, child.pid) : undefined;
-  /** @type {() => Promise<ProbeSample | undefined>} */
-  const sample = () =>
+  /** @type {(options?: { collect?: boolean }) => Promise<ProbeSample | undefined>} */
+  const sample = (options = {}) =>
     new Promise((resolve) => {
       if (!alive() || !child.connected) return resolve(undefined);
       const done = (/** @type {ProbeSample | undefined} */ value) => {
@@ -180,7 +181,7 @@ async function launch(main, port, options) {
       };
       const timer = setTimeout(() => done(undefined), SAMPLE_TIMEOUT_MS);
       child.on('message', onMessage);
-      child.send({ type: 'sample' }, (error) => {
+      child.send({ type: 'sample', collect: options.collect === true }, (error) => {
         if (error) done(undefined);
       });
     });

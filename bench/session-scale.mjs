@@ -21,7 +21,8 @@ const FILL_CAP_SEC = 240;
  * SQL (100 000 argon2 logins would take an hour), their access tokens signed here with the run's JWT_KEYS and the
  * claims Gatehouse checks. A first pass sends `me` once per session (every one a cache miss: the fill); the
  * measured pass then picks sessions at random for `durationSec`. Reported: requests/s of both passes, the cache
- * hit rate of the measured pass (from /metrics), and the resident set's growth over the fill per cached session.
+ * hit rate of the measured pass (from /metrics), and the resident set's and the live heap's growth over the fill per
+ * cached session.
  *
  * @param {object} options
  * @param {import('./server.mjs').RunningServer} options.server  a fresh child (SESSION_CACHE_TTL=300, METRICS_TOKEN)
@@ -44,6 +45,7 @@ export async function measureSessionScale(options) {
   // Warm the hot path on the registering session, so the fill's RSS growth is the sessions', not the JIT's.
   await drive(server.url, [user.accessToken], { connections: options.connections, durationSec: 1 });
   const rssBefore = server.rss()?.rssMiB;
+  const heapBefore = (await server.sample({ collect: true }))?.memory.heapUsed;
   progress(`session scale: first pass over ${count} sessions`);
   const fill = await drive(server.url, tokens, {
     connections: options.connections,
@@ -51,6 +53,7 @@ export async function measureSessionScale(options) {
     capSec: FILL_CAP_SEC,
   });
   const rssAfter = server.rss()?.rssMiB;
+  const heapAfter = (await server.sample({ collect: true }))?.memory.heapUsed;
   const metricsBefore = await scrapeMetrics(server.url, options.metricsToken);
   progress(`session scale: ${options.durationSec} s of me over random sessions`);
   const measured = await drive(server.url, tokens, {
@@ -74,6 +77,14 @@ export async function measureSessionScale(options) {
     hitRate: hits + misses > 0 ? round(hits / (hits + misses), 3) : null,
     rssBeforeMiB: rssBefore === undefined ? null : round(rssBefore, 1),
     rssAfterFillMiB: rssAfter === undefined ? null : round(rssAfter, 1),
+    // The V8 heap after a full collection, before and after the fill: what the cache entries (and the verified
+    // tokens, at most 10 000) keep alive, without the garbage and allocator slack that the RSS figure includes.
+    heapBeforeMiB: heapBefore === undefined ? null : round(heapBefore / 2 ** 20, 1),
+    heapAfterFillMiB: heapAfter === undefined ? null : round(heapAfter / 2 ** 20, 1),
+    heapKiBPerCachedSession:
+      heapBefore === undefined || heapAfter === undefined
+        ? null
+        : round((heapAfter - heapBefore) / 1024 / cached, 2),
     rssKiBPerCachedSession:
       rssBefore === undefined || rssAfter === undefined
         ? null

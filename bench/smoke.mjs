@@ -15,7 +15,7 @@ import { checkScaleOut } from './scale-out-check.mjs';
 const RUN = join(dirname(fileURLToPath(import.meta.url)), 'run.mjs');
 const BARE = ['bare-anonymous', 'bare-user'];
 const COMPARED = [...BARE, 'me-anonymous', 'me-bearer', 'me-cookie'];
-const SCENARIOS = [...COMPARED, 'my-sessions-bearer', 'refresh', 'login'];
+const SCENARIOS = [...COMPARED, 'me-bearer-metrics', 'my-sessions-bearer', 'refresh', 'login'];
 /** /proc gives the server children's CPU time and resident set; elsewhere those figures are n/a. */
 const HAS_PROC = process.platform === 'linux';
 
@@ -82,7 +82,8 @@ function checkReport(report) {
         `scenarios.${id}.spread.${key} min and max`,
       );
     }
-    expect(s?.server === (BARE.includes(id) ? 'bare' : 'gatehouse'), `scenarios.${id}.server`);
+    const server = BARE.includes(id) ? 'bare' : id === 'me-bearer-metrics' ? 'metrics' : 'gatehouse';
+    expect(s?.server === server, `scenarios.${id}.server`);
     expect(isNumber(s?.failures?.total), `scenarios.${id}.failures.total`);
     expect(Array.isArray(s?.rounds) && s.rounds.length > 0, `scenarios.${id}.rounds`);
     const warm = report?.warmup?.[id];
@@ -92,6 +93,14 @@ function checkReport(report) {
         `warmup.${id} (every slice answered)`,
       );
     }
+  }
+  expect(
+    isNumber(report?.metricsCost?.inProcess?.addedUsPerRequest),
+    'metricsCost.inProcess.addedUsPerRequest',
+  );
+  for (const key of ['ratio', 'cpuRatio']) {
+    if (key === 'cpuRatio' && !HAS_PROC) continue;
+    expect(isNumber(report?.metricsCost?.[key]), `metricsCost.${key} (metrics on / off)`);
   }
   const lp = report?.loginPressure;
   const lpKeys = [
@@ -110,6 +119,10 @@ function checkReport(report) {
     'loginPressure.median.loginsPerSec > 0',
   );
   expect(lp?.parallelLogins === 20, 'loginPressure.parallelLogins is 20');
+  for (const key of ['aloneP99Ms', 'underLoginsP99Ms', 'loginsPerSec']) {
+    expect(isNumber(report?.loginPressureUncapped?.median?.[key]), `loginPressureUncapped.median.${key}`);
+  }
+  expect(isNumber(report?.argon2?.boundCapped), 'argon2.boundCapped');
   expect(isNumber(lp?.failures) && isNumber(lp?.skipped), 'loginPressure.failures and skipped');
   const argon2 = report?.argon2;
   expect(/^argon2id m=\d+,t=\d+,p=\d+$/.test(String(argon2?.parameters)), 'argon2.parameters');

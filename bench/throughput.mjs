@@ -15,7 +15,7 @@ const MIN_WARMUP_SEC = 0.5;
 /**
  * @typedef {import('./load.mjs').RunResult & { memory: import('./child-figures.mjs').RunMemory,
  *   eventLoopBusy: number | null }} MeasuredRun
- * @typedef {{ gatehouse: import('./server.mjs').RunningServer, bare: import('./server.mjs').RunningServer }} Servers
+ * @typedef {Partial<Record<import('./load.mjs').Scenario['server'], import('./server.mjs').RunningServer>>} Servers
  */
 
 /**
@@ -43,6 +43,7 @@ export async function measureThroughput({ servers, scenarios, refreshPool, setti
     const scenario = scenarios.get(id);
     if (!scenario) throw new Error(`no scenario ${id}`);
     const server = servers[scenario.server];
+    if (!server) throw new Error(`no ${scenario.server} server for ${id}`);
     const peakReset = server.resetPeakRss();
     const before = await server.sample();
     const result = await runScenario(server.url, scenario, seconds, server.cpuSeconds);

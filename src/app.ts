@@ -18,7 +18,7 @@ import { authenticationMiddleware } from './auth/authentication-middleware.js';
 import { createCookieTransport } from './auth/cookie-transport.js';
 import { createCredentialCheck } from './auth/credentials.js';
 import { loadKeySet } from './auth/key-set.js';
-import { createDummyHash } from './users/passwords.js';
+import { configurePasswordHashing, createDummyHash } from './users/passwords.js';
 import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
 import { createRateLimits, type RateLimitStore } from './auth/rate-limits.js';
@@ -28,7 +28,7 @@ import { resolveSecrets } from './auth/secrets.js';
 import { auditDenial } from './audit/audit-denial.js';
 import { enforceAuthorization } from './authz/enforce.js';
 import { createFactors } from './factors/create-factors.js';
-import type { GraphQLContext } from './graphql/context.js';
+import { graphqlContext, type GraphQLContext } from './graphql/context.js';
 import { createApolloServer } from './graphql/apollo-server.js';
 import { responseExtensionsPlugin } from './graphql/response-extensions.js';
 import { createResolverContainer } from './resolvers.js';
@@ -50,6 +50,7 @@ import { ensureAdmin } from './users/user-service.js';
 import { createInstrumentation } from './metrics/instrumentation.js';
 import { createAccounts } from './accounts/create-accounts.js';
 import { startMail, type Mail } from './mail/create-mail.js';
+import { httpDuration } from './metrics/http-duration.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
 export interface AppDependencies {
@@ -79,7 +80,8 @@ export interface App {
 export async function createApp(config: Config, deps: AppDependencies = {}): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const metrics = createInstrumentation();
+  const metrics = createInstrumentation({ enabled: config.metricsToken !== undefined });
+  configurePasswordHashing(config.passwordHashing);
   const modules = composeModules(deps.modules, entities);
   const db = await openDatabase({
     ...modules.database,
@@ -198,15 +200,14 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     app.set('trust proxy', config.trustProxy);
     app.use(requestContext(logger));
     app.use(securityHeaders({ landingPage }));
-    app.use(operationsRoutes({ metrics, token: config.metricsToken, db, invalidations }));
-    app.use(jwksRoute(keys));
+    if (metrics.enabled) app.use(httpDuration(metrics.httpDuration));
     app.use(
       '/graphql',
       corsMiddleware(config),
       originCheck((origin) => originAllowed(config, origin)),
       (_req, res, next) => {
         // Responses carry user data and tokens: never stored by a browser or a shared cache.
-        res.set('Cache-Control', 'no-store');
+        res.setHeader('Cache-Control', 'no-store');
         next();
       },
       authenticationMiddleware({
@@ -215,16 +216,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         cookies,
       }),
       express.json({ limit: '100kb' }),
-      expressMiddleware(apollo, {
-        context: async ({ req, res }): Promise<GraphQLContext> => ({
-          em: db.orm.em.fork() as Em,
-          viewer: req.viewer ?? null,
-          meta: req.meta,
-          req,
-          res,
-        }),
-      }),
+      expressMiddleware(apollo, { context: graphqlContext(() => db.orm.em.fork() as Em) }),
     );
+    // After /graphql, so that GraphQL requests do not walk these routers first.
+    app.use(operationsRoutes({ metrics, token: config.metricsToken, db, invalidations }));
+    app.use(jwksRoute(keys));
     app.use(httpErrorHandler(logger));
 
     let stopping: Promise<void> | undefined;

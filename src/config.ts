@@ -1,6 +1,7 @@
 import type { Role } from './authz/role.js';
 import { environmentSchema } from './settings/environment.js';
 import type { JsonWebKeyLike } from './settings/jwk-set.js';
+import { availableParallelism } from 'node:os';
 import { secretWeakness } from './settings/secret-strength.js';
 import { webAuthnSettings, type WebAuthnSettings } from './settings/webauthn.js';
 
@@ -52,6 +53,8 @@ export interface Config {
     readonly maxDirectives: number;
     readonly maxTokens: number;
   };
+  /** How many argon2 hashes/verifications run at once (0: uncapped) and how many more may wait (then 429). */
+  readonly passwordHashing: { readonly concurrency: number; readonly queue: number };
   readonly rateLimit: {
     /** Consecutive failures per account+IP before the lock-out starts. */
     readonly loginFailuresPerAccount: number;
@@ -119,6 +122,11 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 /** A setting that failed validation; `main` prints its message and exits non-zero. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** PASSWORD_HASH_CONCURRENCY's default: one CPU fewer than the machine has, at least one (the event loop's). */
+export function defaultHashConcurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 /** PUBLIC_URL outside production when unset; production requires its own. */
@@ -259,6 +267,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
+    },
+    passwordHashing: {
+      concurrency: e.PASSWORD_HASH_CONCURRENCY ?? defaultHashConcurrency(),
+      queue: e.PASSWORD_HASH_QUEUE,
     },
     rateLimit: {
       loginFailuresPerAccount: e.RATE_LIMIT_LOGIN_FAILURES,

@@ -61,7 +61,17 @@ export async function attemptPassword(
     input.userId ?? null,
   );
   if (!reserved.ok) return reserved;
-  const { user, knownUserId } = await deps.credentials(em, email, input.password);
+  // Too many password checks already waiting (passwords.ts): refused like a rate limit, and audited as one. The
+  // reserved failure is kept, not refunded: a refund resets the counters, which a flood must not be able to buy.
+  const checked = await guard(
+    deps,
+    em,
+    meta,
+    () => deps.credentials(em, email, input.password),
+    input.userId,
+  );
+  if (!checked.ok) return checked;
+  const { user, knownUserId } = checked.value;
   if (!user || (input.userId !== undefined && user.id !== input.userId)) {
     await reserved.value.failed();
     // The failure was counted in the limiters' store, not in this database: the row has no transaction to join.

@@ -1,6 +1,7 @@
 import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
 import type { Em } from '../db/types.js';
+import { PasswordHashingBusy } from '../users/passwords.js';
 import { RateLimited } from './rate-limits.js';
 
 /** A flow refused by a rate limit: answered 429 with Retry-After. */
@@ -11,8 +12,9 @@ export interface RateLimitedResult {
 }
 
 /**
- * Runs work that may hit a rate limit: its value, or RATE_LIMITED, recorded in the audit trail. A refusal changed
- * nothing (the limiter refuses before the work does anything), so its audit row stands alone.
+ * Runs work that may hit a rate limit (or find password hashing full): its value, or RATE_LIMITED, recorded in the
+ * audit trail. A refusal changed nothing (the limiter refuses before the work does anything), so its audit row
+ * stands alone.
  */
 export async function guard<T>(
   deps: { readonly audit: AuditLog },
@@ -24,14 +26,11 @@ export async function guard<T>(
   try {
     return { ok: true, value: await work() };
   } catch (error) {
-    if (!(error instanceof RateLimited)) throw error;
+    if (!(error instanceof RateLimited) && !(error instanceof PasswordHashingBusy)) throw error;
+    const limit = error instanceof RateLimited ? error.limit : 'password-hashing';
     await deps.audit.record(
       em,
-      {
-        type: AuditEventType.RATE_LIMITED,
-        userId,
-        details: { limit: error.limit, retryAfter: error.retryAfterSec },
-      },
+      { type: AuditEventType.RATE_LIMITED, userId, details: { limit, retryAfter: error.retryAfterSec } },
       meta,
     );
     return { ok: false, reason: 'RATE_LIMITED', retryAfterSec: error.retryAfterSec };

@@ -29,11 +29,20 @@ function valueHasNul(value: unknown): boolean {
  * answered 500 and wrote an error-level log line for any anonymous caller. No argument has a use for it.
  */
 export function refuseNulCharacters<TContext extends object>(): ApolloServerPlugin<TContext> {
+  // Apollo hands the same parsed document to every request with the same query text (its document cache): a
+  // document seen without a NUL is not walked again. Weak, so documents evicted from Apollo's cache can go.
+  const clean = new WeakSet<DocumentNode>();
+  const hasNul = (document: DocumentNode) => {
+    if (clean.has(document)) return false;
+    if (documentHasNul(document)) return true;
+    clean.add(document);
+    return false;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request }) {
-          if (!documentHasNul(document) && !valueHasNul(request.variables)) return;
+          if (!hasNul(document) && !valueHasNul(request.variables)) return;
           throw new GraphQLError('Arguments must not contain the NUL character (U+0000)', {
             extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
           });

@@ -21,10 +21,13 @@ export interface Metrics {
   readonly httpDuration: Histogram<'route' | 'status'>;
 }
 
-/** Builds a fresh registry with the process defaults and every Gatehouse metric. */
-export function createMetrics(): Metrics {
+/**
+ * Builds a fresh registry with every Gatehouse metric, and the process defaults unless `processMetrics` is false
+ * (their collectors run timers and a GC observer for as long as the process lives: only worth it when served).
+ */
+export function createMetrics(options: { readonly processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
   const cacheRequests = new Counter({

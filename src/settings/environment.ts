@@ -47,6 +47,9 @@ export const environmentSchema = z.object({
   GRAPHQL_MAX_ALIASES: intIn(0, 1000).default(15),
   GRAPHQL_MAX_DIRECTIVES: intIn(0, 1000).default(50),
   GRAPHQL_MAX_TOKENS: intIn(10, 1_000_000).default(1000),
+  // argon2 operations at once (default: CPUs - 1, at least 1; 0: no cap) and how many more may wait for a slot.
+  PASSWORD_HASH_CONCURRENCY: intIn(0, 256).optional(),
+  PASSWORD_HASH_QUEUE: intIn(0, 100_000).default(64),
   RATE_LIMIT_LOGIN_FAILURES: intIn(1, 1000).default(5),
   RATE_LIMIT_LOGIN_LOCKOUT: durationIn(1, 3600).default(60),
   RATE_LIMIT_ACCOUNT_FAILURES: intIn(1, 1_000_000).default(20),

@@ -1,0 +1,98 @@
+import { errorCode, gql } from '../support/client.js';
+import { sql } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
+import { PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
+import { hashPassword, observePasswordHashing } from '../../src/users/passwords.js';
+
+// Issue 17: argon2 runs on libuv's pool; uncapped, parallel logins took every CPU from the event loop. At most
+// PASSWORD_HASH_CONCURRENCY hashes/verifications run at once, PASSWORD_HASH_QUEUE more wait, and beyond that the
+// caller is refused like a rate limit. The server runs in this process, so the test sees the limiter it uses.
+const CAP = 2;
+const QUEUE = 2;
+
+const t = useTestServer({
+  env: { PASSWORD_HASH_CONCURRENCY: String(CAP), PASSWORD_HASH_QUEUE: String(QUEUE) },
+});
+
+const LOGIN =
+  'mutation($e: String!, $p: String!) { login(email: $e, password: $p, transport: BEARER) { accessToken } }';
+const REGISTER =
+  'mutation($e: String!, $p: String!) { register(email: $e, password: $p, transport: BEARER) { accessToken } }';
+
+/** Records how many argon2 operations were running each time one started. */
+function watch() {
+  const starts: number[] = [];
+  const stop = observePasswordHashing((running) => starts.push(running));
+  return { starts, stop };
+}
+
+/**
+ * Keeps every slot and every queue place taken with hashes of the test's own until released: each finished hash
+ * is followed by the next in the same microtask turn, before any request of the server can claim the slot.
+ */
+function occupyAll() {
+  let holding = true;
+  const loops = Array.from({ length: CAP + QUEUE }, async () => {
+    while (holding) await hashPassword('occupying a slot of the limiter');
+  });
+  return async () => {
+    holding = false;
+    await Promise.all(loops);
+  };
+}
+
+describe('argon2 concurrency cap', () => {
+  it(`never runs more than ${CAP} verifications at once, however many logins arrive together`, async () => {
+    const { email } = await registerBearer(t.server.url);
+    const { starts, stop } = watch();
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: CAP + QUEUE }, () => gql(t.server.url, LOGIN, { e: email, p: PASSWORD })),
+      );
+      for (const answer of answers) expect(answer.status).toBe(200);
+    } finally {
+      stop();
+    }
+    expect(starts).toHaveLength(CAP + QUEUE); // one verification per login, each through the limiter
+    expect(Math.max(...starts)).toBeLessThanOrEqual(CAP);
+  });
+
+  it('refuses a login beyond the queue with RATE_LIMITED and Retry-After, for a known and an unknown email alike', async () => {
+    const { email } = await registerBearer(t.server.url);
+    const release = occupyAll();
+    let known, unknown;
+    try {
+      known = await gql(t.server.url, LOGIN, { e: email, p: PASSWORD });
+      unknown = await gql(t.server.url, LOGIN, { e: uniqueEmail('nobody'), p: PASSWORD });
+    } finally {
+      await release();
+    }
+    for (const answer of [known, unknown]) {
+      expect(answer.status).toBe(429);
+      expect(errorCode(answer)).toBe('RATE_LIMITED');
+      expect(answer.headers.get('retry-after')).toBe('1');
+    }
+    // Audited like any rate limit; a login names no account before its password is checked.
+    await t.server.app.audit.settled();
+    const audited = await sql<{ n: string }>(
+      t.db,
+      "select count(*) as n from audit_events where type = 'RATE_LIMITED' and details->>'limit' = 'password-hashing'",
+    );
+    expect(Number(audited[0]!.n)).toBe(2);
+    // Free again: the same login goes through.
+    expect((await gql(t.server.url, LOGIN, { e: email, p: PASSWORD })).status).toBe(200);
+  });
+
+  it('refuses a registration beyond the queue the same way (its hash goes through the same limiter)', async () => {
+    const release = occupyAll();
+    let answer;
+    try {
+      answer = await gql(t.server.url, REGISTER, { e: uniqueEmail(), p: PASSWORD });
+    } finally {
+      await release();
+    }
+    expect(answer.status).toBe(429);
+    expect(errorCode(answer)).toBe('RATE_LIMITED');
+    expect(answer.body.errors?.[0]?.extensions?.retryAfter).toBe(1);
+  });
+});
