@@ -3,7 +3,8 @@
 //
 //   node examples/spa/serve.mjs [--port 5173] [--host 127.0.0.1]
 //
-// Only index.html, style.css and the compiled dist/*.js are served; everything else is 404.
+// Only index.html, style.css, the compiled dist/*.js and /vendor/qrcode.js are served; everything else is 404.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
@@ -19,6 +20,14 @@ const TYPES = {
   '.map': 'application/json; charset=utf-8',
 };
 const SERVED = /^\/(?:index\.html|style\.css|dist\/[\w-]+\.js(?:\.map)?)$/;
+
+// qrcode-generator's ES module build draws the TOTP QR code in the page (no bundler here). One fixed file, read
+// once at start from node_modules: no request path ever reaches the file system outside this folder.
+const VENDOR = {
+  '/vendor/qrcode.js': readFileSync(
+    fileURLToPath(new URL('../../node_modules/qrcode-generator/dist/qrcode.mjs', import.meta.url)),
+  ),
+};
 
 // The page only talks to itself and to an API on a local origin; no inline script, no third parties.
 const CSP = [
@@ -43,12 +52,13 @@ const server = createServer(async (req, res) => {
     res.writeHead(204).end(); // no icon, and no 404 in the console
     return;
   }
-  if ((req.method !== 'GET' && req.method !== 'HEAD') || !SERVED.test(file)) {
+  const vendored = Object.hasOwn(VENDOR, path) ? VENDOR[path] : undefined;
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || (!vendored && !SERVED.test(file))) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
   try {
-    const body = await readFile(join(root, file));
+    const body = vendored ?? (await readFile(join(root, file)));
     res.writeHead(200, {
       'content-type': TYPES[extname(file)],
       'content-security-policy': CSP,
