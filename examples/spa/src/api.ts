@@ -5,14 +5,19 @@ export class GatehouseError extends Error {
     readonly status: number,
     readonly code?: string,
     readonly reason?: string,
+    /** The error's other extensions, e.g. `challenge` and `factors` of SECOND_FACTOR_REQUIRED. */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'GatehouseError';
   }
 
-  /** The caller is not (or no longer) logged in: show the login form. */
+  /**
+   * The caller is not (or no longer) logged in: show the login form. A wrong password or code (INVALID_CREDENTIALS)
+   * is not that: a logged-in user who mistypes the password of a step-up stays logged in.
+   */
   get unauthenticated(): boolean {
-    return this.code === 'UNAUTHENTICATED';
+    return this.code === 'UNAUTHENTICATED' && this.reason !== 'INVALID_CREDENTIALS';
   }
 }
 
@@ -33,7 +38,7 @@ export interface Session {
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; reason?: string; [key: string]: unknown } }[];
 }
 
 /**
@@ -57,7 +62,13 @@ export function createRequest(url: string) {
     }
     const error = body.errors?.[0];
     if (error)
-      throw new GatehouseError(error.message, res.status, error.extensions?.code, error.extensions?.reason);
+      throw new GatehouseError(
+        error.message,
+        res.status,
+        error.extensions?.code,
+        error.extensions?.reason,
+        error.extensions,
+      );
     if (!body.data) throw new GatehouseError(`The API answered HTTP ${res.status} without data`, res.status);
     return body.data;
   };

@@ -1,5 +1,7 @@
 import { createGatehouse, GatehouseError, type Session, type User } from './api.js';
+import { createFactors, secondFactorOf } from './factors.js';
 import { createPasskeys, type Passkey } from './passkeys.js';
+import { createSecurity } from './security.js';
 
 /**
  * The page's entry point. The API URL comes from `?api=` (kept for this tab, so that a mailed link opened here
@@ -13,6 +15,7 @@ const apiUrl =
 sessionStorage.setItem('gatehouse-api', apiUrl);
 const api = createGatehouse(apiUrl);
 const passkeys = createPasskeys(apiUrl);
+const factors = createFactors(apiUrl);
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -22,15 +25,20 @@ function byId<T extends HTMLElement>(id: string): T {
 
 const status = byId<HTMLParagraphElement>('status');
 const loginForm = byId<HTMLFormElement>('login-form');
+const secondFactorForm = byId<HTMLFormElement>('second-factor-form');
 const forgotForm = byId<HTMLFormElement>('forgot-form');
 const resetForm = byId<HTMLFormElement>('reset-form');
 const account = byId<HTMLElement>('account');
 const sessionRows = byId<HTMLTableSectionElement>('sessions');
 
 /** `data-state` on <body> says what is on screen (loading, login, account, …); tests and CSS key off it. */
-function setState(state: 'loading' | 'login' | 'account' | 'forgot' | 'reset', message = ''): void {
+function setState(
+  state: 'loading' | 'login' | 'second-factor' | 'account' | 'forgot' | 'reset',
+  message = '',
+): void {
   document.body.dataset.state = state;
   loginForm.hidden = state !== 'login';
+  secondFactorForm.hidden = state !== 'second-factor';
   forgotForm.hidden = state !== 'forgot';
   resetForm.hidden = state !== 'reset';
   account.hidden = state !== 'account';
@@ -96,6 +104,7 @@ async function refreshView(message = ''): Promise<void> {
   }
   renderAccount(user, await api.mySessions());
   renderPasskeys(await passkeys.list());
+  await security.refresh();
   status.textContent = message;
 }
 
@@ -116,14 +125,57 @@ async function run(action: () => Promise<void>): Promise<void> {
   }
 }
 
+const security = createSecurity({ factors, byId, run });
+
+/** The challenge of a login that answered SECOND_FACTOR_REQUIRED; kept in memory only, spent by the next code. */
+let loginChallenge = '';
+
 loginForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const form = new FormData(loginForm);
   void run(async () => {
-    await api.login(String(form.get('email')), String(form.get('password')));
+    try {
+      await api.login(String(form.get('email')), String(form.get('password')));
+    } catch (error) {
+      if (!(error instanceof GatehouseError && error.code === 'SECOND_FACTOR_REQUIRED')) throw error;
+      loginForm.reset();
+      const offered = (error.extensions.factors ?? []) as string[];
+      if (!offered.includes('TOTP') && !offered.includes('RECOVERY_CODE')) {
+        setState('login', 'This account signs in with a passkey: use "Sign in with a passkey".');
+        return;
+      }
+      loginChallenge = String(error.extensions.challenge);
+      setState('second-factor');
+      return;
+    }
     loginForm.reset();
     await refreshView();
   });
+});
+
+secondFactorForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const code = String(new FormData(secondFactorForm).get('code'));
+  const challenge = loginChallenge;
+  loginChallenge = '';
+  secondFactorForm.reset();
+  void run(async () => {
+    try {
+      await factors.completeLogin(challenge, secondFactorOf(code));
+    } catch (error) {
+      // A wrong code spends the challenge all the same (no guessing on one password check): start again.
+      if (!(error instanceof GatehouseError && error.reason === 'INVALID_CREDENTIALS')) throw error;
+      setState('login', 'That code was not right. Log in again.');
+      return;
+    }
+    await refreshView();
+  });
+});
+
+byId('second-factor-cancel').addEventListener('click', () => {
+  loginChallenge = '';
+  secondFactorForm.reset();
+  setState('login');
 });
 
 byId('logout').addEventListener('click', () =>
