@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { PGlite } from '@electric-sql/pglite';
 import express from 'express';
-import pg from 'pg';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
@@ -21,7 +20,8 @@ import { loadKeySet } from './auth/key-set.js';
 import { createDummyHash } from './users/passwords.js';
 import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
-import { createRateLimits, type RateLimitStore } from './auth/rate-limits.js';
+import { createRateLimits } from './auth/rate-limits.js';
+import { openRateLimitStore } from './auth/rate-limit-store.js';
 import { createDeviceCookie } from './auth/device-cookie.js';
 import { createDeviceTokens } from './auth/device-tokens.js';
 import { resolveSecrets } from './auth/secrets.js';
@@ -47,6 +47,8 @@ import { createSessionLoader } from './sessions/session-loader.js';
 import { createSessionService, type SessionService } from './sessions/session-service.js';
 import { ensureAdmin } from './users/user-service.js';
 import { createInstrumentation } from './metrics/instrumentation.js';
+import { createLiveEvents } from './realtime/live-events.js';
+import { startLiveGraphQL } from './realtime/live-graphql.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
 export interface AppDependencies {
@@ -100,7 +102,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const invalidations = createInvalidations({ target: db.target, cache, logger, metrics });
     await invalidations.start();
     cleanup.unshift(() => invalidations.stop());
+    const live = createLiveEvents({ target: db.target, clock, logger });
+    await live.start();
+    cleanup.unshift(() => live.stop());
     const sessions = createSessionService({
+      events: live.sessionEvents,
       orm: db.orm,
       clock,
       logger,
@@ -117,18 +123,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       sessions,
     });
     const audit = createAuditLog({ clock, logger });
-    // Rate-limit counters live in PostgreSQL so every instance shares them; the embedded database has one process.
-    let rateLimitStore: RateLimitStore = { kind: 'memory' };
-    if (db.target.kind === 'postgres') {
-      const pool = new pg.Pool({
-        connectionString: db.target.url,
-        max: 4,
-        application_name: 'gatehouse-ratelimit',
-      });
-      pool.on('error', (error) => logger.warn({ err: error }, 'rate-limit pool error'));
-      cleanup.unshift(() => pool.end());
-      rateLimitStore = { kind: 'postgres', pool };
-    }
+    const rateLimitStore = openRateLimitStore(db.target, logger);
+    cleanup.unshift(() => rateLimitStore.close());
     const accessTokens = createAccessTokens({
       keys,
       issuer: config.jwt.issuer,
@@ -138,6 +134,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     });
     const container = createResolverContainer({
       modules: modules.list,
+      live: live.publisher,
+      sessionEvents: live.sessionEvents,
       sessions,
       invalidations,
       audit,
@@ -151,7 +149,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         extendSession: sessions.extend,
       }),
       credentials: createCredentialCheck(await createDummyHash()),
-      rateLimits: createRateLimits(config.rateLimit, rateLimitStore),
+      rateLimits: createRateLimits(config.rateLimit, rateLimitStore.store),
       deviceTokens: createDeviceTokens({ secrets: secrets.sessionSecrets, clock }),
       deviceCookie: createDeviceCookie({
         production: config.production,
@@ -164,7 +162,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       logger.info({ outcome }, 'bootstrap admin checked');
     }
 
-    const schema = enforceAuthorization(await buildDeclaredSchema(modules.resolvers, { container }), {
+    const declared = await buildDeclaredSchema(modules.resolvers, { container, pubSub: live.pubSub });
+    const schema = enforceAuthorization(declared, {
       clock,
       onDenied: (denial, coordinate, context) => {
         const { viewer, meta } = context as GraphQLContext;
@@ -189,6 +188,13 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     app.use(securityHeaders({ landingPage }));
     app.use(operationsRoutes({ metrics, token: config.metricsToken, db, invalidations }));
     app.use(jwksRoute(keys));
+    const authenticate = metrics.counted(createAuthenticate({ tokens: accessTokens, sessions, cookies }));
+    const forkEm = () => db.orm.em.fork() as Em;
+    const liveServer = startLiveGraphQL({
+      ...{ httpServer, app, schema, config, authenticate, sessions, invalidations, forkEm, clock, logger },
+      connections: metrics.websocketConnections,
+    });
+    cleanup.unshift(() => liveServer.stop()); // before Apollo's drain, which waits for every connection
     app.use(
       '/graphql',
       corsMiddleware(config),
@@ -198,15 +204,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         res.set('Cache-Control', 'no-store');
         next();
       },
-      authenticationMiddleware({
-        authenticate: metrics.counted(createAuthenticate({ tokens: accessTokens, sessions, cookies })),
-        clock,
-        cookies,
-      }),
+      authenticationMiddleware({ authenticate, clock, cookies }),
       express.json({ limit: '100kb' }),
       expressMiddleware(apollo, {
         context: async ({ req, res }): Promise<GraphQLContext> => ({
-          em: db.orm.em.fork() as Em,
+          em: forkEm(),
           viewer: req.viewer ?? null,
           meta: req.meta,
           req,

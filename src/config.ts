@@ -66,6 +66,18 @@ export interface Config {
     readonly refreshPerSession: number;
     readonly refreshPerSessionWindowSec: number;
   };
+  /** GraphQL over WebSocket (DESIGN §6.3): each bound is per instance. */
+  readonly live: {
+    readonly connectionInitTimeoutSec: number;
+    readonly maxSocketsPerSession: number;
+    readonly maxSocketsPerIp: number;
+    /** Largest message a client may send (ws `maxPayload`; larger closes with 1009). */
+    readonly maxMessageBytes: number;
+    readonly maxSubscriptionsPerSocket: number;
+    readonly maxSubscribesPerMinute: number;
+    /** A socket whose unsent bytes exceed this is a slow consumer and is closed (1013). */
+    readonly maxBufferedBytes: number;
+  };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -200,6 +212,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       registerPerIpWindowSec: e.RATE_LIMIT_REGISTER_PER_IP_WINDOW,
       refreshPerSession: e.RATE_LIMIT_REFRESH_PER_SESSION,
       refreshPerSessionWindowSec: e.RATE_LIMIT_REFRESH_PER_SESSION_WINDOW,
+    },
+    live: {
+      connectionInitTimeoutSec: e.WS_CONNECTION_INIT_TIMEOUT,
+      maxSocketsPerSession: e.WS_MAX_SOCKETS_PER_SESSION,
+      maxSocketsPerIp: e.WS_MAX_SOCKETS_PER_IP,
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSubscribesPerMinute: e.WS_MAX_SUBSCRIBES_PER_MINUTE,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     },
   };
   return deepFreeze(config);

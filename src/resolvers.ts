@@ -2,6 +2,8 @@ import type { ContainerType } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver, type AuthResolverDeps } from './auth/auth.resolver.js';
 import type { GatehouseModule } from './module.js';
+import type { LivePublisher } from './realtime/live-channel.js';
+import { SessionEventsResolver } from './realtime/session-events.resolver.js';
 import { resolverContainer } from './schema.js';
 import { SessionResolver, type SessionResolverDeps } from './sessions/session.resolver.js';
 import { UserResolver, type UserResolverDeps } from './users/user.resolver.js';
@@ -15,13 +17,13 @@ export type ResolverCollaborators = AuthResolverDeps & SessionResolverDeps & Use
  * with the module collaborators (`ModuleDeps`).
  */
 export function createResolverContainer(
-  c: ResolverCollaborators & { readonly modules?: readonly GatehouseModule[] },
+  c: ResolverCollaborators & { readonly modules?: readonly GatehouseModule[]; readonly live?: LivePublisher },
 ): ContainerType {
-  const { sessions, invalidations, audit, clock, cookies, modules = [] } = c;
-  const moduleDeps = { clock, audit };
+  const { sessions, invalidations, audit, clock, cookies, sessionEvents, modules = [] } = c;
+  const moduleDeps = { clock, audit, live: c.live };
   return resolverContainer([
     ...modules.flatMap((m) => m.resolvers.map((R) => new R(moduleDeps))),
-    new UserResolver({ sessions, invalidations, audit, clock }),
+    new UserResolver({ sessions, invalidations, audit, clock, sessionEvents }),
     new SessionResolver({ sessions, audit, cookies }),
     new AuthResolver({
       sessions,
@@ -36,5 +38,6 @@ export function createResolverContainer(
       deviceCookie: c.deviceCookie,
     }),
     new AuditResolver(),
+    new SessionEventsResolver(),
   ]);
 }

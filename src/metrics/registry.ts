@@ -19,6 +19,7 @@ export interface Metrics {
   readonly propagation: Histogram;
   readonly logins: Counter<'outcome'>;
   readonly httpDuration: Histogram<'route' | 'status'>;
+  readonly websocketConnections: Gauge;
 }
 
 /** Builds a fresh registry with the process defaults and every Gatehouse metric. */
@@ -33,20 +34,21 @@ export function createMetrics(): Metrics {
     labelNames: ['result'] as const,
     registers,
   });
-  // No outbox and no WebSocket transport exist yet: both are registered at 0 so dashboards and alerts can be
-  // written against the contract's names now (DESIGN §6.4); their features will set them.
+  // No outbox exists yet: it is registered at 0 so dashboards and alerts can be written against the contract's
+  // name now (DESIGN §6.4).
   new Gauge({
     name: 'gatehouse_mail_outbox_pending',
     help: 'Mails waiting in the outbox (no outbox yet: 0).',
     registers,
   });
-  new Gauge({
+  const websocketConnections = new Gauge({
     name: 'gatehouse_websocket_connections',
-    help: 'Open GraphQL WebSocket connections (no WebSocket transport yet: 0).',
+    help: 'Open GraphQL WebSocket connections.',
     registers,
   });
   return {
     registry,
+    websocketConnections,
     authentications: new Counter({
       name: 'gatehouse_authentications_total',
       help: 'Credentials presented to /graphql, by transport, outcome and refusal reason.',

@@ -53,4 +53,12 @@ export const environmentSchema = z.object({
   RATE_LIMIT_REGISTER_PER_IP_WINDOW: window.default(3600),
   RATE_LIMIT_REFRESH_PER_SESSION: intIn(1, 1_000_000).default(60),
   RATE_LIMIT_REFRESH_PER_SESSION_WINDOW: window.default(60),
+  // Live GraphQL (WebSocket): every socket holds memory and a session check per event, so each is bounded.
+  WS_CONNECTION_INIT_TIMEOUT: durationIn(1, 60).default(10),
+  WS_MAX_SOCKETS_PER_SESSION: intIn(1, 1000).default(10),
+  WS_MAX_SOCKETS_PER_IP: intIn(1, 1_000_000).default(200),
+  WS_MAX_MESSAGE_BYTES: intIn(1024, 1024 * 1024).default(64 * 1024),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: intIn(1, 1000).default(20),
+  WS_MAX_SUBSCRIBES_PER_MINUTE: intIn(1, 100_000).default(60),
+  WS_MAX_BUFFERED_BYTES: intIn(16 * 1024, 64 * 1024 * 1024).default(1024 * 1024),
 });
