@@ -47,7 +47,8 @@ import { createSessionLoader } from './sessions/session-loader.js';
 import { createSessionService, type SessionService } from './sessions/session-service.js';
 import { ensureAdmin } from './users/user-service.js';
 import { createInstrumentation } from './metrics/instrumentation.js';
-import { createLiveEvents } from './realtime/live-events.js';
+import { createLiveEvents, type LiveEvents } from './realtime/live-events.js';
+import type { LiveSockets } from './realtime/live-sockets.js';
 import { startLiveGraphQL } from './realtime/live-graphql.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
@@ -68,6 +69,8 @@ export interface App {
   readonly invalidations: Invalidations;
   /** This instance's cache of session state. */
   readonly cache: SessionCache;
+  /** Live GraphQL: its events (a test awaits `events.pubSub.subscribed`) and its sockets. */
+  readonly live: { readonly events: LiveEvents; readonly sockets: LiveSockets };
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Drains HTTP, stops Apollo and the listener, closes the database. */
   stop(): Promise<void>;
@@ -226,6 +229,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       sessions,
       invalidations,
       cache,
+      live: { events: live, sockets: liveServer.sockets },
       listen(port, host) {
         return new Promise((resolve, reject) => {
           httpServer.once('error', reject);

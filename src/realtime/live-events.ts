@@ -1,16 +1,15 @@
-import type { PubSub } from 'type-graphql';
 import type { Clock } from '../clock.js';
 import type { DatabaseTarget } from '../db/orm-options.js';
 import type { Logger } from '../logger.js';
 import type { SessionEventPublisher } from '../sessions/session-events.js';
 import { createLiveListener, createLivePublisher, type LivePublisher } from './live-channel.js';
-import { createPubSub } from './pub-sub.js';
+import { createPubSub, type LivePubSub } from './pub-sub.js';
 import { createSessionEvents } from './session-events.js';
 
 /** The event side of live GraphQL: what resolvers subscribe to, and what features publish into. */
 export interface LiveEvents {
   /** Handed to type-graphql's buildSchema: subscription fields read from it. */
-  readonly pubSub: PubSub;
+  readonly pubSub: LivePubSub;
   /** Publishes any topic in a transaction (a module's events: the notes example's `noteChanged`). */
   readonly publisher: LivePublisher;
   /** Publishes account events (`sessionEvents`) in a transaction. */

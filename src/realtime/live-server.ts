@@ -116,9 +116,13 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         socket.close(code, who.reason);
         return false;
       }
-      if (who.kind === 'viewer' && !sockets.bind(socket, who.viewer)) {
-        socket.close(CloseCode.TOO_MANY, 'TOO_MANY_SOCKETS');
-        return false;
+      if (who.kind === 'viewer') {
+        if (!sockets.bind(socket, who.viewer)) {
+          socket.close(CloseCode.TOO_MANY, 'TOO_MANY_SOCKETS');
+          return false;
+        }
+        // Arms the expiry timer (and closes the socket if the session ended meanwhile).
+        return sockets.refresh(socket);
       }
       return true;
     },

@@ -3,19 +3,32 @@ import type { PubSub } from 'type-graphql';
 /** Events a subscriber has not taken yet; beyond this the oldest are dropped, so a stalled one cannot grow memory. */
 const MAX_QUEUED = 256;
 
+export interface LivePubSub extends PubSub {
+  /** How many subscriptions listen on this instance. */
+  readonly subscribers: number;
+  /** Resolves once something listens on `topic` (and `id`) here: a test or a benchmark awaits it, never sleeps. */
+  subscribed(topic: string, id?: string): Promise<void>;
+}
+
 /**
  * The in-process PubSub type-graphql's `@Subscription({ topics, topicId })` reads from. It only delivers what this
  * instance heard: events reach it from the live channel (`live-channel.ts`), so every instance's subscribers get
  * them. `publish(topic, payload)` or `publish(topic, id, payload)`, as type-graphql's `topicId` expects.
  */
-export function createPubSub(): PubSub & { readonly subscribers: number } {
+export function createPubSub(): LivePubSub {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const awaited = new Map<string, (() => void)[]>();
   const keyOf = (topic: string, id?: unknown) => (id === undefined ? topic : `${topic}\u0000${String(id)}`);
   let subscribers = 0;
 
   return {
     get subscribers() {
       return subscribers;
+    },
+    subscribed(topic, id) {
+      const key = keyOf(topic, id);
+      if (listeners.get(key)?.size) return Promise.resolve();
+      return new Promise((resolve) => awaited.set(key, [...(awaited.get(key) ?? []), resolve]));
     },
     publish(topic, ...args) {
       const [key, payload] = args.length >= 2 ? [keyOf(topic, args[0]), args[1]] : [keyOf(topic), args[0]];
@@ -40,6 +53,8 @@ export function createPubSub(): PubSub & { readonly subscribers: number } {
       if (!set) listeners.set(key, (set = new Set()));
       set.add(listener);
       subscribers++;
+      for (const resolve of awaited.get(key) ?? []) resolve();
+      awaited.delete(key);
       const end = (): IteratorResult<unknown> => {
         if (!done) {
           done = true;

@@ -1,5 +1,6 @@
 import { gql } from '../support/client.js';
 import { sql } from '../support/database.js';
+import { SESSION_EVENTS as SESSION_TOPIC } from '../../src/realtime/session-events.js';
 import { LiveClient, openLive, RefusedUpgrade, SESSION_EVENTS } from '../support/live.js';
 import { useTestServer } from '../support/server.js';
 import { loginBearer, loginCookie, registerBearer } from '../support/users.js';
@@ -24,6 +25,7 @@ describe('connecting with the session cookie', () => {
     const { cookie, userId } = await cookieOf();
     const client = await openLive(ctx.server.url, undefined, { cookie, origin: GOOD_ORIGIN });
     client.subscribe('1', SESSION_EVENTS);
+    await ctx.server.app.live.events.pubSub.subscribed(SESSION_TOPIC, userId);
     // A second login of the same user is an event of that user: the socket is theirs.
     await loginBearer(ctx.server.url, (await emailOf(userId))!);
     const m = await client.message('1');
@@ -50,6 +52,7 @@ describe('connecting with a bearer token in connection_init', () => {
     const user = await registerBearer(ctx.server.url);
     const client = await openLive(ctx.server.url, { authorization: `Bearer ${user.accessToken}` });
     client.subscribe('1', SESSION_EVENTS);
+    await ctx.server.app.live.events.pubSub.subscribed(SESSION_TOPIC, user.userId);
     await loginBearer(ctx.server.url, user.email);
     expect((await client.message('1')).payload?.data).toEqual({
       sessionEvents: expect.objectContaining({ type: 'SESSION_STARTED' }),
