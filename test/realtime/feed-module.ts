@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { Auth, Public } from '../../src/authz/decorators.js';
 import { Role } from '../../src/authz/role.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
@@ -30,8 +30,9 @@ class FeedResolver {
     @Arg('topic') topic: string,
     @Arg('text') text: string,
     @Ctx() ctx: GraphQLContext,
+    @Arg('times', () => Int, { defaultValue: 1 }) times: number,
   ): Promise<boolean> {
-    await this.deps.live!.publish(ctx.em, { topic, payload: { text } });
+    for (let i = 0; i < times; i++) await this.deps.live!.publish(ctx.em, { topic, payload: { text, i } });
     return true;
   }
 }
@@ -44,3 +45,5 @@ export const feedModule: GatehouseModule = {
 };
 
 export const POST_FEED = 'mutation($topic: String!, $text: String!) { postFeed(topic: $topic, text: $text) }';
+export const POST_FEED_MANY =
+  'mutation($topic: String!, $text: String!, $times: Int!) { postFeed(topic: $topic, text: $text, times: $times) }';
