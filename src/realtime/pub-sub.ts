@@ -6,8 +6,8 @@ const MAX_QUEUED = 256;
 export interface LivePubSub extends PubSub {
   /** How many subscriptions listen on this instance. */
   readonly subscribers: number;
-  /** Resolves once something listens on `topic` (and `id`) here: a test or a benchmark awaits it, never sleeps. */
-  subscribed(topic: string, id?: string): Promise<void>;
+  /** Resolves once `count` subscriptions listen on `topic` (and `id`) here: a test or a benchmark awaits it. */
+  subscribed(topic: string, id?: string, count?: number): Promise<void>;
 }
 
 /**
@@ -17,7 +17,7 @@ export interface LivePubSub extends PubSub {
  */
 export function createPubSub(): LivePubSub {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const awaited = new Map<string, (() => void)[]>();
+  const awaited = new Map<string, { count: number; resolve: () => void }[]>();
   const keyOf = (topic: string, id?: unknown) => (id === undefined ? topic : `${topic}\u0000${String(id)}`);
   let subscribers = 0;
 
@@ -25,10 +25,10 @@ export function createPubSub(): LivePubSub {
     get subscribers() {
       return subscribers;
     },
-    subscribed(topic, id) {
+    subscribed(topic, id, count = 1) {
       const key = keyOf(topic, id);
-      if (listeners.get(key)?.size) return Promise.resolve();
-      return new Promise((resolve) => awaited.set(key, [...(awaited.get(key) ?? []), resolve]));
+      if ((listeners.get(key)?.size ?? 0) >= count) return Promise.resolve();
+      return new Promise((resolve) => awaited.set(key, [...(awaited.get(key) ?? []), { count, resolve }]));
     },
     publish(topic, ...args) {
       const [key, payload] = args.length >= 2 ? [keyOf(topic, args[0]), args[1]] : [keyOf(topic), args[0]];
@@ -53,8 +53,12 @@ export function createPubSub(): LivePubSub {
       if (!set) listeners.set(key, (set = new Set()));
       set.add(listener);
       subscribers++;
-      for (const resolve of awaited.get(key) ?? []) resolve();
-      awaited.delete(key);
+      const queued = awaited.get(key) ?? [];
+      for (const w of queued.filter((w) => set.size >= w.count)) w.resolve();
+      awaited.set(
+        key,
+        queued.filter((w) => set.size < w.count),
+      );
       const end = (): IteratorResult<unknown> => {
         if (!done) {
           done = true;
