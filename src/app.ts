@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { PGlite } from '@electric-sql/pglite';
 import express from 'express';
-import pg from 'pg';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
@@ -21,7 +20,8 @@ import { loadKeySet } from './auth/key-set.js';
 import { configurePasswordHashing, createDummyHash } from './users/passwords.js';
 import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
-import { createRateLimits, type RateLimitStore } from './auth/rate-limits.js';
+import { createRateLimits } from './auth/rate-limits.js';
+import { openRateLimitStore } from './auth/rate-limit-store.js';
 import { createDeviceCookie } from './auth/device-cookie.js';
 import { createDeviceTokens } from './auth/device-tokens.js';
 import { resolveSecrets } from './auth/secrets.js';
@@ -36,6 +36,8 @@ import { composeModules } from './module.js';
 import { runAll } from './run-all.js';
 import { buildDeclaredSchema } from './schema.js';
 import { corsMiddleware, originAllowed } from './http/cors.js';
+import { applyExpressSettings } from './http/express-settings.js';
+import { noStore } from './http/no-store.js';
 import { httpErrorHandler } from './http/errors.js';
 import { operationsRoutes } from './http/operations.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -51,6 +53,9 @@ import { createInstrumentation } from './metrics/instrumentation.js';
 import { createAccounts } from './accounts/create-accounts.js';
 import { startMail, type Mail } from './mail/create-mail.js';
 import { httpDuration } from './metrics/http-duration.js';
+import { createLiveEvents, type LiveEvents } from './realtime/live-events.js';
+import type { LiveSockets } from './realtime/live-sockets.js';
+import { startLiveGraphQL } from './realtime/live-graphql.js';
 
 /** What a test or `main` may hand in instead of the defaults. */
 export interface AppDependencies {
@@ -71,6 +76,8 @@ export interface App {
   /** This instance's cache of session state. */
   readonly cache: SessionCache;
   readonly mail: Mail; // the outbox features write to, and this instance's sender (a test awaits mail.drain())
+  /** Live GraphQL: its events (a test awaits `events.pubSub.subscribed`) and its sockets. */
+  readonly live: { readonly events: LiveEvents; readonly sockets: LiveSockets };
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Drains HTTP, stops Apollo and the listener, closes the database. */
   stop(): Promise<void>;
@@ -106,7 +113,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const invalidations = createInvalidations({ target: db.target, cache, logger, metrics });
     await invalidations.start();
     cleanup.unshift(() => invalidations.stop());
+    const live = createLiveEvents({ target: db.target, clock, logger });
+    await live.start();
+    cleanup.unshift(() => live.stop());
     const sessions = createSessionService({
+      events: live.sessionEvents,
       orm: db.orm,
       clock,
       logger,
@@ -125,18 +136,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const audit = createAuditLog({ clock, logger });
     const mail = await startMail({ config, db, clock, logger, audit, metrics });
     cleanup.unshift(() => mail.stop());
-    // Rate-limit counters live in PostgreSQL so every instance shares them; the embedded database has one process.
-    let rateLimitStore: RateLimitStore = { kind: 'memory' };
-    if (db.target.kind === 'postgres') {
-      const pool = new pg.Pool({
-        connectionString: db.target.url,
-        max: 4,
-        application_name: 'gatehouse-ratelimit',
-      });
-      pool.on('error', (error) => logger.warn({ err: error }, 'rate-limit pool error'));
-      cleanup.unshift(() => pool.end());
-      rateLimitStore = { kind: 'postgres', pool };
-    }
+    const { store: rateLimitStore, close: closeRateLimits } = openRateLimitStore(db.target, logger);
+    cleanup.unshift(closeRateLimits);
     const accounts = createAccounts({ config, mail, rateLimitStore, clock, audit, logger, sessions });
     const accessTokens = createAccessTokens({
       keys,
@@ -150,6 +151,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       modules: modules.list,
       factors: createFactors({ config, logger, clock, audit }),
       passkeys: { webauthn: config.webauthn, clock, logger },
+      live: live.publisher,
+      sessionEvents: live.sessionEvents,
       sessions,
       invalidations,
       audit,
@@ -176,7 +179,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       logger.info({ outcome }, 'bootstrap admin checked');
     }
 
-    const schema = enforceAuthorization(await buildDeclaredSchema(modules.resolvers, { container }), {
+    const declared = await buildDeclaredSchema(modules.resolvers, { container, pubSub: live.pubSub });
+    const schema = enforceAuthorization(declared, {
       clock,
       requireMfaForRoles: config.factors.requireMfaForRoles,
       onDenied: (denial, coordinate, context) => {
@@ -187,36 +191,31 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
 
     const app = express();
     const httpServer = createServer(app);
-    const landingPage = config.graphql.introspection;
     const apollo = createApolloServer({ schema, httpServer, config, logger });
     apollo.addPlugin(responseExtensionsPlugin());
     apollo.addPlugin(metrics.loginPlugin);
     await apollo.start();
     cleanup.unshift(() => apollo.stop());
 
-    app.disable('x-powered-by');
-    // Every GraphQL answer is no-store: an ETag (a hash of each body) would be computed for nothing.
-    app.set('etag', false);
-    app.set('trust proxy', config.trustProxy);
+    applyExpressSettings(app, { trustProxy: config.trustProxy });
     app.use(requestContext(logger));
-    app.use(securityHeaders({ landingPage }));
+    app.use(securityHeaders({ landingPage: config.graphql.introspection }));
     if (metrics.enabled) app.use(httpDuration(metrics.httpDuration));
+    const authenticate = metrics.counted(createAuthenticate({ tokens: accessTokens, sessions, cookies }));
+    const forkEm = () => db.orm.em.fork() as Em;
+    const liveServer = startLiveGraphQL({
+      ...{ httpServer, app, schema, config, authenticate, sessions, invalidations, forkEm, clock, logger },
+      connections: metrics.websocketConnections,
+    });
+    cleanup.unshift(() => liveServer.stop()); // before Apollo's drain, which waits for every connection
     app.use(
       '/graphql',
       corsMiddleware(config),
       originCheck((origin) => originAllowed(config, origin)),
-      (_req, res, next) => {
-        // Responses carry user data and tokens: never stored by a browser or a shared cache.
-        res.setHeader('Cache-Control', 'no-store');
-        next();
-      },
-      authenticationMiddleware({
-        authenticate: metrics.counted(createAuthenticate({ tokens: accessTokens, sessions, cookies })),
-        clock,
-        cookies,
-      }),
+      noStore,
+      authenticationMiddleware({ authenticate, clock, cookies }),
       express.json({ limit: '100kb' }),
-      expressMiddleware(apollo, { context: graphqlContext(() => db.orm.em.fork() as Em) }),
+      expressMiddleware(apollo, { context: graphqlContext(forkEm) }),
     );
     // After /graphql, so that GraphQL requests do not walk these routers first.
     app.use(operationsRoutes({ metrics, token: config.metricsToken, db, invalidations }));
@@ -232,6 +231,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       invalidations,
       cache,
       mail,
+      live: { events: live, sockets: liveServer.sockets },
       listen(port, host) {
         return new Promise((resolve, reject) => {
           httpServer.once('error', reject);

@@ -81,6 +81,18 @@ export interface Config {
     readonly accountMailPerUser: number;
     readonly accountMailPerUserWindowSec: number;
   };
+  /** GraphQL over WebSocket (DESIGN §6.3): each bound is per instance. */
+  readonly live: {
+    readonly connectionInitTimeoutSec: number;
+    readonly maxSocketsPerSession: number;
+    readonly maxSocketsPerIp: number;
+    /** Largest message a client may send (ws `maxPayload`; larger closes with 1009). */
+    readonly maxMessageBytes: number;
+    readonly maxSubscriptionsPerSocket: number;
+    readonly maxSubscribesPerMinute: number;
+    /** A socket whose unsent bytes exceed this is a slow consumer and is closed (1013). */
+    readonly maxBufferedBytes: number;
+  };
   readonly factors: {
     /**
      * FACTOR_ENCRYPTION_KEY: AES-256 keys (64 hex or 43 base64url characters each), the first encrypts and all
@@ -310,6 +322,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     factors: {
       encryptionKeys: e.FACTOR_ENCRYPTION_KEY,
       requireMfaForRoles: [...new Set(e.REQUIRE_MFA_FOR_ROLES)],
+    },
+    live: {
+      connectionInitTimeoutSec: e.WS_CONNECTION_INIT_TIMEOUT,
+      maxSocketsPerSession: e.WS_MAX_SOCKETS_PER_SESSION,
+      maxSocketsPerIp: e.WS_MAX_SOCKETS_PER_IP,
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSubscribesPerMinute: e.WS_MAX_SUBSCRIBES_PER_MINUTE,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     },
   };
   return deepFreeze(config);

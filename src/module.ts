@@ -1,11 +1,14 @@
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
+import type { LivePublisher } from './realtime/live-channel.js';
 
 /** The long-lived collaborators Gatehouse hands every module resolver (per-request ones come in the context). */
 export interface ModuleDeps {
   readonly clock: Clock;
   readonly audit: AuditLog;
+  /** Publishes a module's subscription events in its transaction, to every instance (absent: no live server). */
+  readonly live?: LivePublisher;
 }
 
 /**

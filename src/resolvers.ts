@@ -8,6 +8,8 @@ import { FactorsResolver } from './factors/factors.resolver.js';
 import { PasskeyResolver } from './factors/passkeys/passkey.resolver.js';
 import type { PasskeyDeps } from './factors/passkeys/relying-party.js';
 import type { GatehouseModule } from './module.js';
+import type { LivePublisher } from './realtime/live-channel.js';
+import { SessionEventsResolver } from './realtime/session-events.resolver.js';
 import { resolverContainer } from './schema.js';
 import { SessionResolver, type SessionResolverDeps } from './sessions/session.resolver.js';
 import type { SessionService } from './sessions/session-service.js';
@@ -29,13 +31,13 @@ export type ResolverCollaborators = Omit<AuthResolverDeps, 'secondStep' | keyof 
  * with the module collaborators (`ModuleDeps`).
  */
 export function createResolverContainer(
-  c: ResolverCollaborators & { readonly modules?: readonly GatehouseModule[] },
+  c: ResolverCollaborators & { readonly modules?: readonly GatehouseModule[]; readonly live?: LivePublisher },
 ): ContainerType {
-  const { sessions, invalidations, audit, clock, cookies, modules = [] } = c;
-  const moduleDeps = { clock, audit };
+  const { sessions, invalidations, audit, clock, cookies, sessionEvents, modules = [] } = c;
+  const moduleDeps = { clock, audit, live: c.live };
   return resolverContainer([
     ...modules.flatMap((m) => m.resolvers.map((R) => new R(moduleDeps))),
-    new UserResolver({ sessions, invalidations, audit, clock }),
+    new UserResolver({ sessions, invalidations, audit, clock, sessionEvents }),
     new SessionResolver({ sessions, audit, cookies }),
     new AuthResolver({
       sessions,
@@ -93,5 +95,6 @@ export function createResolverContainer(
       deviceTokens: c.deviceTokens,
       deviceCookie: c.deviceCookie,
     }),
+    new SessionEventsResolver(),
   ]);
 }

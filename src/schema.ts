@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchema, type ContainerType } from 'type-graphql';
+import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
 import { AccountsResolver } from './accounts/accounts.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
@@ -10,6 +10,8 @@ import { assertDefaultDeny } from './authz/default-deny.js';
 import { withAuthDirectives } from './authz/directives.js';
 import { FactorsResolver } from './factors/factors.resolver.js';
 import { TwoStepResolver } from './factors/two-step.resolver.js';
+import { createPubSub } from './realtime/pub-sub.js';
+import { SessionEventsResolver } from './realtime/session-events.resolver.js';
 import { SessionResolver } from './sessions/session.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
 
@@ -22,6 +24,7 @@ export const resolvers = [
   FactorsResolver,
   TwoStepResolver,
   AccountsResolver,
+  SessionEventsResolver,
 ] as const;
 
 type ResolverClass = abstract new (...args: never[]) => object;
@@ -72,18 +75,20 @@ const withoutCollaborators: ContainerType = (() => {
 /**
  * The schema as declared: types, resolvers and the `@auth`/`@public` directives on their fields, checked for
  * default deny and for denials that stay inside their object. This is what `schema.graphql` prints;
- * `enforceAuthorization` turns the directives into checks. `container` hands out the resolver instances (the
+ * `enforceAuthorization` turns the directives into checks. `pubSub` feeds the subscriptions. `container` hands out the resolver instances (the
  * app's, from `resolverContainer`); without one, the schema can be printed but the app's fields cannot run.
  */
 export async function buildDeclaredSchema(
   extraResolvers: readonly ResolverClass[] = [],
-  options: { readonly container?: ContainerType } = {},
+  options: { readonly container?: ContainerType; readonly pubSub?: PubSub } = {},
 ): Promise<GraphQLSchema> {
   const built = await buildSchema({
     resolvers: [...resolvers, ...extraResolvers] as unknown as [new () => object],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     container: options.container ?? withoutCollaborators,
+    // Subscriptions read from it; a schema that is only printed gets one that nothing publishes to.
+    pubSub: options.pubSub ?? createPubSub(),
   });
   const schema = withAuthDirectives(built);
   assertDefaultDeny(schema);

@@ -1,4 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { Auth } from '../../src/authz/decorators.js';
 import { hasAnyRole, Role } from '../../src/authz/role.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
@@ -11,6 +22,8 @@ import { Note } from './note.entity.js';
 import { createNote, deleteNote, listNotes, updateNote, type NoteActor, type NoteResult } from './notes.js';
 import { ownerLoaders } from './owner-loader.js';
 import { auditDenial } from '../../src/audit/audit-denial.js';
+import type { AuthzContext } from '../../src/authz/enforce.js';
+import { NOTE_CHANGED, NoteEvent, type HeardNoteEvent } from './note-events.js';
 
 /** The notes API: thin adapters from arguments to the use cases in notes.ts, and their results to GraphQL. */
 @Resolver(() => Note)
@@ -77,7 +90,27 @@ export class NotesResolver {
   @Auth()
   @Mutation(() => Boolean, { nullable: true, description: 'Its owner or an ADMIN.' })
   async deleteNote(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return this.owned(ctx, 'Mutation.deleteNote', await deleteNote(ctx.em, actorOf(ctx), checkedId(id)));
+    return this.owned(
+      ctx,
+      'Mutation.deleteNote',
+      await deleteNote(this.deps, ctx.em, actorOf(ctx), checkedId(id)),
+    );
+  }
+
+  /**
+   * Changes of the notes the caller may read: their own, or any as an ADMIN. The filter reads the socket's viewer
+   * as it is at each event (a role lost meanwhile stops the others' notes at once).
+   */
+  @Auth()
+  @Subscription(() => NoteEvent, {
+    topics: NOTE_CHANGED,
+    filter: ({ payload, context }: { payload: HeardNoteEvent; context: AuthzContext }) =>
+      context.viewer !== null &&
+      (payload.ownerId === context.viewer.userId || hasAnyRole(context.viewer.roles, [Role.ADMIN])),
+    description: 'Changes of the notes the caller may read (their own; every note for an ADMIN).',
+  })
+  noteChanged(@Root() event: HeardNoteEvent): NoteEvent {
+    return { type: event.type, noteId: event.noteId, title: event.title, at: new Date(event.at) };
   }
 
   /** Batched per request (owner-loader.ts): a page of 50 notes costs one query for all their owners. */

@@ -4,6 +4,14 @@ import type { Em } from '../../src/db/types.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { NoteConnection } from './connection.js';
 import { Note } from './note.entity.js';
+import { NoteEventType, publishNoteEvent } from './note-events.js';
+import type { LivePublisher } from '../../src/realtime/live-channel.js';
+
+/** What the writing use cases need: the time, and (with a live server) where note changes are published. */
+export interface NoteDeps {
+  readonly clock: Clock;
+  readonly live?: LivePublisher;
+}
 
 /** Bounds on what a caller may ask for or store; beyond them the answer is BAD_USER_INPUT, never a 500. */
 export const NOTE_LIMITS = { titleMax: 200, bodyMax: 20_000, firstMax: 100 } as const;
@@ -79,9 +87,9 @@ function checkText(input: { readonly title?: string; readonly body?: string }): 
   return null;
 }
 
-/** Creates a note owned by the caller. */
+/** Creates a note owned by the caller; `noteChanged` subscribers hear it once it is committed. */
 export async function createNote(
-  deps: { readonly clock: Clock },
+  deps: NoteDeps,
   em: Em,
   ownerId: string,
   input: { readonly title: string; readonly body: string },
@@ -97,12 +105,18 @@ export async function createNote(
     updatedAt: now,
   });
   await em.flush();
+  await publishNoteEvent(deps, em, {
+    type: NoteEventType.CREATED,
+    noteId: note.id,
+    ownerId,
+    title: note.title,
+  });
   return { ok: true, value: note };
 }
 
 /** Changes a note's title and/or body: its owner only (an ADMIN may read and delete, not rewrite, a user's note). */
 export async function updateNote(
-  deps: { readonly clock: Clock },
+  deps: NoteDeps,
   em: Em,
   actor: NoteActor,
   input: { readonly id: string; readonly title?: string; readonly body?: string },
@@ -116,14 +130,27 @@ export async function updateNote(
   if (input.body !== undefined) note.body = input.body;
   note.updatedAt = deps.clock.now();
   await em.flush();
+  const event = { type: NoteEventType.UPDATED, noteId: note.id, ownerId: note.ownerId, title: note.title };
+  await publishNoteEvent(deps, em, event);
   return { ok: true, value: note };
 }
 
 /** Deletes a note: its owner or an ADMIN. */
-export async function deleteNote(em: Em, actor: NoteActor, id: string): Promise<NoteResult<true>> {
+export async function deleteNote(
+  deps: NoteDeps,
+  em: Em,
+  actor: NoteActor,
+  id: string,
+): Promise<NoteResult<true>> {
   const note = await em.findOne(Note, { id });
   if (!note) return badInput('id', 'No such note');
   if (note.ownerId !== actor.userId && !actor.admin) return { ok: false, reason: 'NOT_OWNER' };
   await em.remove(note).flush();
+  await publishNoteEvent(deps, em, {
+    type: NoteEventType.DELETED,
+    noteId: id,
+    ownerId: note.ownerId,
+    title: null,
+  });
   return { ok: true, value: true };
 }

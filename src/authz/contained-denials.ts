@@ -14,7 +14,9 @@ import { readPolicies } from './enforce.js';
  * Fails the build unless every denial stays inside the object it happens in (DESIGN §3 v2: a denial never nulls
  * the whole response). A denied field is null with its error; when the field is non-null, GraphQL nulls the
  * enclosing object instead, then climbs to the next nullable position. So:
- * - a guarded root field must be nullable (above it there is only `data`);
+ * - a guarded Query or Mutation root field must be nullable (above it there is only `data`, shared with the
+ *   operation's other root fields); a subscription has exactly one root field, so its denial nulls nothing else
+ *   and `sessionEvents: SessionEvent!` (DESIGN §6.3) stands;
  * - an object that can be denied (one of its non-null fields is guarded) must be nullable wherever it is returned,
  *   and as the item wherever it is listed (`[Session]`), so that a denial nulls that one object and no more.
  */
@@ -22,7 +24,7 @@ export function assertDenialsContained(schema: GraphQLSchema): void {
   const policies = readPolicies(schema);
   const guarded = (type: string, field: string) => Array.isArray(policies.get(`${type}.${field}`));
   const deniable = deniableTypes(schema, guarded);
-  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  const roots = new Set([schema.getQueryType(), schema.getMutationType()]);
   const problems: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;

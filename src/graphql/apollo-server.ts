@@ -6,15 +6,14 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './errors.js';
 import { hideSchemaDetails } from './hide-schema-details.js';
-import { INTROSPECTION_MAX_DEPTH, introspectionDepthRule } from './introspection-depth.js';
 import { NoHttpSubscriptionsRule } from './no-http-subscriptions.js';
+import { queryLimits } from './query-limits.js';
 import { refuseNulCharacters } from './refuse-nul.js';
 
 /** Apollo Server with Gatehouse's limits and safety settings; the caller starts and stops it. */
@@ -26,30 +25,13 @@ export function createApolloServer(options: {
 }): ApolloServer<GraphQLContext> {
   const { schema, httpServer, config, logger } = options;
   const limits = config.graphql;
-  const exposeLimits = !config.production;
   // When the schema is not published (introspection off, the production default), error messages must not publish
   // it either: no "did you mean …?" suggestions, no type or argument names the client did not write.
   const hideSchema = !limits.introspection;
-  // Query bombs (OWASP GraphQL cheat sheet): depth, cost, aliases, directives and tokens are bounded before
-  // execution.
-  const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, exposeLimits },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits },
-    maxAliases: { n: limits.maxAliases, exposeLimits },
-    maxDirectives: { n: limits.maxDirectives, exposeLimits },
-    // Token counting is done by graphql-js's own parser (parseOptions below): armor's variant surfaces as a 500.
-    maxTokens: { enabled: false },
-    // Off: its "[Suggestion hidden]" marker is itself a tell; hideSchemaDetails below removes suggestions instead.
-    blockFieldSuggestion: { enabled: false },
-  }).protect();
+  const limitRules = queryLimits(config);
   return new ApolloServer<GraphQLContext>({
     schema,
-    validationRules: [
-      ...armor.validationRules,
-      // armor's depth limit skips __schema; introspection gets its own bound, deep enough for the standard query.
-      introspectionDepthRule({ maxDepth: Math.max(limits.maxDepth, INTROSPECTION_MAX_DEPTH), exposeLimits }),
-      NoHttpSubscriptionsRule,
-    ],
+    validationRules: [...limitRules.validationRules, NoHttpSubscriptionsRule],
     parseOptions: { maxTokens: limits.maxTokens },
     introspection: limits.introspection,
     hideSchemaDetailsFromClientErrors: hideSchema,
@@ -61,7 +43,7 @@ export function createApolloServer(options: {
     formatError: createFormatError({ production: config.production, logger }),
     logger: logger.child({ component: 'apollo' }),
     plugins: [
-      ...armor.plugins,
+      ...limitRules.plugins,
       refuseNulCharacters(),
       ...(hideSchema ? [hideSchemaDetails<GraphQLContext>()] : []),
       // Responses are never cacheable (no-store); the default cache-control plugin would only instrument every

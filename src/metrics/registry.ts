@@ -19,6 +19,7 @@ export interface Metrics {
   readonly propagation: Histogram;
   readonly logins: Counter<'outcome'>;
   readonly httpDuration: Histogram<'route' | 'status'>;
+  readonly websocketConnections: Gauge;
 }
 
 /**
@@ -37,19 +38,20 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
     registers,
   });
   // Registered here at 0 so dashboards and alerts can be written against the contract's names (DESIGN §6.4);
-  // their features set them (the mail sender: src/mail/mail-metrics.ts; no WebSocket transport exists yet).
+  // their features set them (the mail sender: src/mail/mail-metrics.ts; the WebSocket server: src/realtime/).
   new Gauge({
     name: 'gatehouse_mail_outbox_pending',
     help: 'Mails waiting in the outbox (the whole table: every instance reports the same value).',
     registers,
   });
-  new Gauge({
+  const websocketConnections = new Gauge({
     name: 'gatehouse_websocket_connections',
-    help: 'Open GraphQL WebSocket connections (no WebSocket transport yet: 0).',
+    help: 'Open GraphQL WebSocket connections.',
     registers,
   });
   return {
     registry,
+    websocketConnections,
     authentications: new Counter({
       name: 'gatehouse_authentications_total',
       help: 'Credentials presented to /graphql, by transport, outcome and refusal reason.',

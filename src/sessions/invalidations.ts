@@ -33,6 +33,8 @@ export interface Invalidations {
   run(em: Em, invalidation: Invalidation, change: (tx: Em) => Promise<number>): Promise<number>;
   /** Applies an invalidation to this instance's cache (one heard on the channel, or one made here). */
   evict(invalidation: Invalidation): void;
+  /** Calls `listener` after each invalidation applied here (live sockets re-check their session); returns its removal. */
+  watch(listener: (invalidation: Invalidation) => void): () => void;
   /** The revoking requests waiting for their own announcement to come back. */
   readonly echoes: InvalidationEchoes;
   /** Whether the channel listens now: false means this instance checks every session in the database. */
@@ -45,6 +47,7 @@ export interface Invalidations {
 export function createInvalidations(options: InvalidationsOptions): Invalidations {
   const { target, cache, logger, metrics, wallClock = Date.now } = options;
   let listening = false;
+  const watchers = new Set<(invalidation: Invalidation) => void>();
   const invalidations: Invalidations = {
     echoes: new InvalidationEchoes(),
 
@@ -70,6 +73,12 @@ export function createInvalidations(options: InvalidationsOptions): Invalidation
     evict(invalidation) {
       if (invalidation.kind === 'session') cache.evictSession(invalidation.id);
       else cache.evictUser(invalidation.id);
+      for (const watcher of watchers) watcher(invalidation);
+    },
+
+    watch(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
     },
 
     get listening() {

@@ -4,6 +4,7 @@ import type { Transport } from '../authz/transport.js';
 import type { User } from '../users/user.entity.js';
 import type { Invalidations } from './invalidations.js';
 import { RevokeReason, Session } from './session.entity.js';
+import { noSessionEvents, SessionEventType, type SessionEventPublisher } from './session-events.js';
 
 export interface SessionLifecycleOptions {
   readonly clock: Clock;
@@ -11,6 +12,8 @@ export interface SessionLifecycleOptions {
   readonly absoluteTtlSec: number;
   /** Revocations go through it, so every instance's cache hears of them before the caller answers. */
   readonly invalidations: Pick<Invalidations, 'run'>;
+  /** Tells the user's live sockets of a new session and of revocations, in the same transaction. */
+  readonly events?: SessionEventPublisher;
 }
 
 /** The one writer of Session rows: starts, extends and ends sessions. */
@@ -65,7 +68,7 @@ export interface SessionLifecycle {
 }
 
 export function createSessionLifecycle(options: SessionLifecycleOptions): SessionLifecycle {
-  const { clock, idleTtlSec, absoluteTtlSec, invalidations } = options;
+  const { clock, idleTtlSec, absoluteTtlSec, invalidations, events = noSessionEvents } = options;
   const idleExpiry = (now: Date) => new Date(now.getTime() + idleTtlSec * 1000);
 
   return {
@@ -84,6 +87,10 @@ export function createSessionLifecycle(options: SessionLifecycleOptions): Sessio
         userAgent: input.userAgent?.slice(0, 512) ?? null,
       });
       await em.persistAndFlush(session);
+      await events.publish(em, input.user.id, {
+        type: SessionEventType.SESSION_STARTED,
+        sessionId: session.id,
+      });
       return session;
     },
 
@@ -94,6 +101,11 @@ export function createSessionLifecycle(options: SessionLifecycleOptions): Sessio
           { id: sessionId, revokedAt: null },
           { revokedAt: clock.now(), revokedReason: reason },
         );
+        if (n > 0) {
+          const owner = await tx.findOne(Session, sessionId, { fields: ['user'] });
+          if (owner)
+            await events.publish(tx, owner.user.id, { type: SessionEventType.SESSION_REVOKED, sessionId });
+        }
         await after?.(tx, n > 0);
         return n;
       });
@@ -107,6 +119,14 @@ export function createSessionLifecycle(options: SessionLifecycleOptions): Sessio
       return invalidations.run(em, { kind: 'user', id: userId }, async (tx) => {
         await alongside?.(tx);
         const n = await tx.nativeUpdate(Session, where, { revokedAt: clock.now(), revokedReason: reason });
+        // A password change is news even when no other session was live: the caller's own devices hear it.
+        if (n > 0 || reason === RevokeReason.PASSWORD_CHANGED) {
+          const type =
+            reason === RevokeReason.PASSWORD_CHANGED
+              ? SessionEventType.PASSWORD_CHANGED
+              : SessionEventType.SESSION_REVOKED;
+          await events.publish(tx, userId, { type, sessionId: null });
+        }
         await after?.(tx, n);
         return n;
       });

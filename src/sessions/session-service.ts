@@ -8,6 +8,7 @@ import type { SessionCache } from './session-cache.js';
 import { createSessionCookieIndex, type SessionCookieIndex } from './session-cookie-index.js';
 import { createSessionLifecycle, type SessionLifecycle } from './session-lifecycle.js';
 import { RevokeReason } from './session.entity.js';
+import type { SessionEventPublisher } from './session-events.js';
 
 export interface SessionServiceOptions {
   readonly orm: MikroORM;
@@ -18,6 +19,8 @@ export interface SessionServiceOptions {
   /** The per-instance cache of session state (SESSION_CACHE_TTL), kept honest by `invalidations`. */
   readonly cache: SessionCache;
   readonly invalidations: Invalidations;
+  /** Where session starts and revocations are told to the user's live sockets. */
+  readonly events?: SessionEventPublisher;
 }
 
 /**
@@ -38,6 +41,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     idleTtlSec: options.idleTtlSec,
     absoluteTtlSec: options.absoluteTtlSec,
     invalidations,
+    events: options.events,
   });
   const admission = createSessionAdmission({
     cache,

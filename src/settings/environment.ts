@@ -90,4 +90,12 @@ export const environmentSchema = z.object({
   MAIL_RETRY_BASE: durationIn(1, 3600).default(30),
   MAIL_RETRY_CAP: durationIn(1, DAY).default(3600),
   MAIL_POLL_INTERVAL: durationIn(1, 300).default(1),
+  // Live GraphQL (WebSocket): every socket holds memory and a session check per event, so each is bounded.
+  WS_CONNECTION_INIT_TIMEOUT: durationIn(1, 60).default(10),
+  WS_MAX_SOCKETS_PER_SESSION: intIn(1, 1000).default(10),
+  WS_MAX_SOCKETS_PER_IP: intIn(1, 1_000_000).default(200),
+  WS_MAX_MESSAGE_BYTES: intIn(1024, 1024 * 1024).default(64 * 1024),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: intIn(1, 1000).default(20),
+  WS_MAX_SUBSCRIBES_PER_MINUTE: intIn(1, 100_000).default(60),
+  WS_MAX_BUFFERED_BYTES: intIn(16 * 1024, 64 * 1024 * 1024).default(1024 * 1024),
 });

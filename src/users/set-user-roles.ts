@@ -4,6 +4,7 @@ import { normalizeRoles, Role } from '../authz/role.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import type { Invalidations } from '../sessions/invalidations.js';
+import { SessionEventType, type SessionEventPublisher } from '../sessions/session-events.js';
 import { wouldRemoveLastAdmin } from './last-admin.js';
 import { type Actor, refusable, Refused, type UserChangeResult } from './refusal.js';
 import { User } from './user.entity.js';
@@ -12,6 +13,8 @@ export interface SetUserRolesDeps {
   readonly invalidations: Pick<Invalidations, 'run'>;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** The user's live sockets hear ROLES_CHANGED when the change commits. */
+  readonly sessionEvents?: SessionEventPublisher;
 }
 
 /**
@@ -46,6 +49,10 @@ export function setUserRoles(
         },
         actor.meta,
       );
+      await deps.sessionEvents?.publish(tx, user.id, {
+        type: SessionEventType.ROLES_CHANGED,
+        sessionId: null,
+      });
       return n;
     });
     user.roles = next;

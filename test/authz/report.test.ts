@@ -7,6 +7,7 @@ import { Field, ObjectType, Query, Resolver, buildSchema } from 'type-graphql';
 import { Auth, Public } from '../../src/authz/decorators.js';
 import { withAuthDirectives } from '../../src/authz/directives.js';
 import { accessReport, formatAccessTable, type FieldAccess } from '../../src/authz/report.js';
+import { createPubSub } from '../../src/realtime/pub-sub.js';
 import { buildDeclaredSchema, resolvers } from '../../src/schema.js';
 import { Transport } from '../../src/authz/transport.js';
 import { Role } from '../../src/authz/role.js';
@@ -154,6 +155,7 @@ describe('accessReport on test-only declarations', () => {
         resolvers: [...resolvers, LockerResolver] as never,
         scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
         validate: false,
+        pubSub: createPubSub(),
       }),
     );
     const lockerReport = accessReport(withLocker);

@@ -3,11 +3,19 @@ import type { Clock } from '../../src/clock.js';
 /** A clock the test moves by hand; starts at the real time. */
 export class TestClock implements Clock {
   private offsetMs = 0;
+  private readonly jumpListeners = new Set<() => void>();
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
+    // Timers armed for a moment of this clock (a live socket's session expiry) are re-armed.
+    for (const listener of [...this.jumpListeners]) listener();
+  }
+  /** Tells `listener` of every jump; returns its removal. */
+  onJump(listener: () => void): () => void {
+    this.jumpListeners.add(listener);
+    return () => this.jumpListeners.delete(listener);
   }
 }
 
