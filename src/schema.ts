@@ -75,8 +75,9 @@ const withoutCollaborators: ContainerType = (() => {
 /**
  * The schema as declared: types, resolvers and the `@auth`/`@public` directives on their fields, checked for
  * default deny and for denials that stay inside their object. This is what `schema.graphql` prints;
- * `enforceAuthorization` turns the directives into checks. `pubSub` feeds the subscriptions. `container` hands out the resolver instances (the
- * app's, from `resolverContainer`); without one, the schema can be printed but the app's fields cannot run.
+ * `enforceAuthorization` turns the directives into checks. `pubSub` feeds the subscriptions. `container` hands out
+ * the resolver instances (the app's, from `resolverContainer`); without one, the schema can be printed but the
+ * app's fields cannot run.
  */
 export async function buildDeclaredSchema(
   extraResolvers: readonly ResolverClass[] = [],

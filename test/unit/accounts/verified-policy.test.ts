@@ -1,18 +1,16 @@
 import 'reflect-metadata';
-import { DateTimeResolver } from 'graphql-scalars';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { buildSchema, Mutation, Resolver } from 'type-graphql';
+import { Mutation, Resolver } from 'type-graphql';
 import { decide } from '../../../src/authz/decide.js';
 import { Auth, Public } from '../../../src/authz/decorators.js';
 import { denialError } from '../../../src/authz/denial-error.js';
-import { withAuthDirectives } from '../../../src/authz/directives.js';
 import { readPolicies } from '../../../src/authz/enforce.js';
 import type { AuthPolicy } from '../../../src/authz/policy.js';
 import { accessReport, formatAccessTable } from '../../../src/authz/report.js';
 import { Role } from '../../../src/authz/role.js';
 import { Transport } from '../../../src/authz/transport.js';
 import type { Viewer } from '../../../src/authz/viewer.js';
-import { resolvers } from '../../../src/schema.js';
+import { buildDeclaredSchema } from '../../../src/schema.js';
 
 // `@auth(verified: true)` (DESIGN §6.1): the caller's address must be verified, else FORBIDDEN EMAIL_NOT_VERIFIED.
 const NOW = new Date('2030-01-01T12:00:00Z');
@@ -85,13 +83,7 @@ class PostingResolver {
 describe('the verified argument through the schema', () => {
   let schema: Awaited<ReturnType<typeof build>>;
   async function build() {
-    return withAuthDirectives(
-      await buildSchema({
-        resolvers: [...resolvers, PostingResolver] as never,
-        scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
-        validate: false,
-      }),
-    );
+    return buildDeclaredSchema([PostingResolver]);
   }
   beforeAll(async () => {
     schema = await build();
