@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { PGlite } from '@electric-sql/pglite';
 import express from 'express';
-import pg from 'pg';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
@@ -18,10 +17,11 @@ import { authenticationMiddleware } from './auth/authentication-middleware.js';
 import { createCookieTransport } from './auth/cookie-transport.js';
 import { createCredentialCheck } from './auth/credentials.js';
 import { loadKeySet } from './auth/key-set.js';
-import { configurePasswordHashing, createDummyHash } from './users/passwords.js';
+import { createPasswordHasher, type PasswordHasher } from './users/password-hasher.js';
 import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
-import { createRateLimits, type RateLimitStore } from './auth/rate-limits.js';
+import { createRateLimits } from './auth/rate-limits.js';
+import { openRateLimitStore } from './auth/rate-limit-store.js';
 import { createDeviceCookie } from './auth/device-cookie.js';
 import { createDeviceTokens } from './auth/device-tokens.js';
 import { resolveSecrets } from './auth/secrets.js';
@@ -71,6 +71,7 @@ export interface App {
   /** This instance's cache of session state. */
   readonly cache: SessionCache;
   readonly mail: Mail; // the outbox features write to, and this instance's sender (a test awaits mail.drain())
+  readonly passwords: PasswordHasher; // this instance's argon2 limiter (a test fills it or watches it)
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Drains HTTP, stops Apollo and the listener, closes the database. */
   stop(): Promise<void>;
@@ -81,7 +82,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createInstrumentation({ enabled: config.metricsToken !== undefined });
-  configurePasswordHashing(config.passwordHashing);
+  const passwords = createPasswordHasher(config.passwordHashing);
   const modules = composeModules(deps.modules, entities);
   const db = await openDatabase({
     ...modules.database,
@@ -125,18 +126,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const audit = createAuditLog({ clock, logger });
     const mail = await startMail({ config, db, clock, logger, audit, metrics });
     cleanup.unshift(() => mail.stop());
-    // Rate-limit counters live in PostgreSQL so every instance shares them; the embedded database has one process.
-    let rateLimitStore: RateLimitStore = { kind: 'memory' };
-    if (db.target.kind === 'postgres') {
-      const pool = new pg.Pool({
-        connectionString: db.target.url,
-        max: 4,
-        application_name: 'gatehouse-ratelimit',
-      });
-      pool.on('error', (error) => logger.warn({ err: error }, 'rate-limit pool error'));
-      cleanup.unshift(() => pool.end());
-      rateLimitStore = { kind: 'postgres', pool };
-    }
+    const { store: rateLimitStore, close: closeRateLimits } = openRateLimitStore({
+      target: db.target,
+      logger,
+    });
+    cleanup.unshift(closeRateLimits);
     const accounts = createAccounts({ config, mail, rateLimitStore, clock, audit, logger, sessions });
     const accessTokens = createAccessTokens({
       keys,
@@ -162,7 +156,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         reuseGraceSec: config.session.refreshReuseGraceSec,
         extendSession: sessions.extend,
       }),
-      credentials: createCredentialCheck(await createDummyHash()),
+      credentials: await createCredentialCheck({ passwords }),
+      passwords,
       rateLimits: createRateLimits(config.rateLimit, rateLimitStore),
       deviceTokens: createDeviceTokens({ secrets: secrets.sessionSecrets, clock }),
       deviceCookie: createDeviceCookie({
@@ -172,7 +167,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     });
 
     if (config.admin) {
-      const outcome = await ensureAdmin(db.orm.em.fork() as Em, clock, config.admin);
+      const outcome = await ensureAdmin(db.orm.em.fork() as Em, clock, config.admin, passwords.hash);
       logger.info({ outcome }, 'bootstrap admin checked');
     }
 
@@ -232,6 +227,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       invalidations,
       cache,
       mail,
+      passwords,
       listen(port, host) {
         return new Promise((resolve, reject) => {
           httpServer.once('error', reject);

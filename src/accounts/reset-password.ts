@@ -5,7 +5,8 @@ import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import { RevokeReason } from '../sessions/session.entity.js';
 import type { SessionService } from '../sessions/session-service.js';
-import { hashPassword, passwordProblem } from '../users/passwords.js';
+import type { PasswordHasher } from '../users/password-hasher.js';
+import { passwordProblem } from '../users/passwords.js';
 import { User } from '../users/user.entity.js';
 import type { AccountMailDeps } from './account-mail.js';
 import { LinkPurpose } from './link-token.entity.js';
@@ -22,6 +23,7 @@ export interface ResetPasswordDeps extends AccountMailDeps {
   readonly sessions: Pick<SessionService, 'revokeAllOfUser'>;
   readonly rateLimits: Pick<RateLimits, 'clearLockouts'>;
   readonly clock: Clock;
+  readonly passwords: Pick<PasswordHasher, 'hash'>;
 }
 
 /** Links a password change or reset voids: a reset link, and an email change asked for with the old password. */
@@ -45,7 +47,7 @@ export async function resetPassword(
   const userId = await deps.links.peek(em, token, LinkPurpose.RESET_PASSWORD);
   if (!userId) return INVALID_LINK;
   // Hashed before the transaction: the slow part holds no connection.
-  const passwordHash = await hashPassword(input.newPassword);
+  const passwordHash = await deps.passwords.hash(input.newPassword);
   let email = '';
   try {
     await deps.sessions.revokeAllOfUser(em, userId, RevokeReason.PASSWORD_CHANGED, {

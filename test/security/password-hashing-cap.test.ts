@@ -2,11 +2,10 @@ import { errorCode, gql } from '../support/client.js';
 import { sql } from '../support/database.js';
 import { useTestServer } from '../support/server.js';
 import { PASSWORD, registerBearer, uniqueEmail } from '../support/users.js';
-import { hashPassword, observePasswordHashing } from '../../src/users/passwords.js';
 
 // Issue 17: argon2 runs on libuv's pool; uncapped, parallel logins took every CPU from the event loop. At most
 // PASSWORD_HASH_CONCURRENCY hashes/verifications run at once, PASSWORD_HASH_QUEUE more wait, and beyond that the
-// caller is refused like a rate limit. The server runs in this process, so the test sees the limiter it uses.
+// caller is refused like a rate limit. The server runs in this process: the test uses the app's own hasher.
 const CAP = 2;
 const QUEUE = 2;
 
@@ -22,7 +21,7 @@ const REGISTER =
 /** Records how many argon2 operations were running each time one started. */
 function watch() {
   const starts: number[] = [];
-  const stop = observePasswordHashing((running) => starts.push(running));
+  const stop = t.server.app.passwords.observe((running) => starts.push(running));
   return { starts, stop };
 }
 
@@ -33,7 +32,7 @@ function watch() {
 function occupyAll() {
   let holding = true;
   const loops = Array.from({ length: CAP + QUEUE }, async () => {
-    while (holding) await hashPassword('occupying a slot of the limiter');
+    while (holding) await t.server.app.passwords.hash('occupying a slot of the limiter');
   });
   return async () => {
     holding = false;
