@@ -1,6 +1,7 @@
 import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { RequestMeta } from '../audit/audit-log.js';
 import type { RateLimits } from '../auth/rate-limits.js';
+import { guard, type RateLimitedResult } from '../auth/rate-limit-guard.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import { RevokeReason } from '../sessions/session.entity.js';
@@ -40,14 +41,16 @@ export async function resetPassword(
   deps: ResetPasswordDeps,
   em: Em,
   input: { readonly token: string; readonly newPassword: string; readonly meta: RequestMeta },
-): Promise<Done | InvalidLink | InvalidInput> {
+): Promise<Done | InvalidLink | InvalidInput | RateLimitedResult> {
   const { token, meta } = input;
   const problem = passwordProblem(input.newPassword);
   if (problem) return { ok: false, reason: 'INVALID', field: 'newPassword', message: problem };
   const userId = await deps.links.peek(em, token, LinkPurpose.RESET_PASSWORD);
   if (!userId) return INVALID_LINK;
-  // Hashed before the transaction: the slow part holds no connection.
-  const passwordHash = await deps.passwords.hash(input.newPassword);
+  // Hashed before the transaction: the slow part holds no connection. Refused, the link stays usable.
+  const hashed = await guard(deps, em, meta, () => deps.passwords.hash(input.newPassword), userId);
+  if (!hashed.ok) return hashed;
+  const passwordHash = hashed.value;
   let email = '';
   try {
     await deps.sessions.revokeAllOfUser(em, userId, RevokeReason.PASSWORD_CHANGED, {

@@ -10,7 +10,7 @@ import { passwordProblem } from '../users/passwords.js';
 import { User } from '../users/user.entity.js';
 import { attemptPassword, type PasswordAttemptDeps } from './attempt-password.js';
 import { openSession, type OpenedSession, type OpenSessionDeps } from './open-session.js';
-import type { RateLimitedResult } from './rate-limit-guard.js';
+import { guard, type RateLimitedResult } from './rate-limit-guard.js';
 
 export interface ChangePasswordDeps extends PasswordAttemptDeps, OpenSessionDeps {
   readonly sessions: Pick<SessionService, 'create' | 'revokeAllOfUser'>;
@@ -65,7 +65,9 @@ export async function changePassword(
   const problem = passwordProblem(input.newPassword);
   if (problem) return { ok: false, reason: 'INVALID', field: 'newPassword', message: problem };
   const { user } = attempt;
-  const passwordHash = await deps.passwords.hash(input.newPassword);
+  const hashed = await guard(deps, em, meta, () => deps.passwords.hash(input.newPassword), user.id);
+  if (!hashed.ok) return hashed;
+  const passwordHash = hashed.value;
   let opened: OpenedSession | undefined;
   await deps.sessions.revokeAllOfUser(em, user.id, RevokeReason.PASSWORD_CHANGED, {
     alongside: async (tx) => {

@@ -72,10 +72,29 @@ export async function register(
     readonly meta: RequestMeta;
   },
 ): Promise<RegisterResult> {
-  const { transport, meta } = input;
+  const { meta } = input;
   const allowed = await guard(deps, em, meta, () => deps.rateLimits.beforeRegister(clientIp(meta)));
   if (!allowed.ok) return allowed;
-  if (deps.registration === 'verify-first') return registerVerifyFirst(deps, em, input);
+  // Either mode hashes before it writes anything: password hashing found full is a rate limit like the one above.
+  const done = await guard(deps, em, meta, () =>
+    deps.registration === 'verify-first'
+      ? registerVerifyFirst(deps, em, input)
+      : registerOpen(deps, em, input),
+  );
+  return done.ok ? done.value : done;
+}
+
+async function registerOpen(
+  deps: RegisterDeps,
+  em: Em,
+  input: {
+    readonly email: string;
+    readonly password: string;
+    readonly transport: Transport;
+    readonly meta: RequestMeta;
+  },
+): Promise<RegisterResult> {
+  const { transport, meta } = input;
   let opened: OpenedSession | undefined;
   const created = await createUser(em, deps.clock, input, deps.passwords.hash, async (tx, user) => {
     opened = await openSession(deps, tx, { user, transport, meta, event: AuditEventType.REGISTERED });

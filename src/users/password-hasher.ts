@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify, type Options } from '@node-rs/argon2';
-import { GraphQLError } from 'graphql';
 import { createConcurrencyLimiter } from './concurrency-limiter.js';
 
 /**
@@ -26,20 +25,15 @@ export interface PasswordHashingSettings {
 const BUSY_RETRY_AFTER_SEC = 1;
 
 /**
- * argon2 is refused beyond the queue: answered like any rate limit (RATE_LIMITED, HTTP 429, Retry-After) by every
- * flow that hashes or verifies a password, without each of them catching it. A login catches it to audit it.
+ * argon2 refused beyond the queue. Every flow that hashes or verifies a password answers it like a rate limit
+ * (`guard` in src/auth/rate-limit-guard.ts: a RATE_LIMITED result, audited with `limit: password-hashing`), which
+ * its resolver turns into HTTP 429 with Retry-After; this feature knows nothing of GraphQL.
  */
-export class PasswordHashingBusy extends GraphQLError {
+export class PasswordHashingBusy extends Error {
   override name = 'PasswordHashingBusy';
   readonly retryAfterSec = BUSY_RETRY_AFTER_SEC;
   constructor() {
-    super('Too many attempts; try again later', {
-      extensions: {
-        code: 'RATE_LIMITED',
-        retryAfter: BUSY_RETRY_AFTER_SEC,
-        http: { status: 429, headers: new Map([['retry-after', String(BUSY_RETRY_AFTER_SEC)]]) },
-      },
-    });
+    super('Password hashing is at its cap and its queue is full');
   }
 }
 
