@@ -10,7 +10,7 @@ import { percentile, round } from './stats.mjs';
 /**
  * The ceiling on logins/s: every login verifies one argon2id hash, so one core can log in at most
  * 1 / (CPU time of one verify) users per second. Timed in-process with the compiled server's own password code
- * (dist/users/passwords.js, so its parameters are Gatehouse's), first one verify at a time (the bound per core,
+ * (dist/users/password-hasher.js, so its parameters are Gatehouse's), first one verify at a time (the bound per core,
  * from CPU time, which a busy neighbour disturbs far less than the wall time also reported), then as many at
  * once as the machine has cores (what the libuv pool gets out of the whole machine, neighbours included). The
  * server runs at most PASSWORD_HASH_CONCURRENCY at once (default: cores - 1, at least 1), so its own bound is
@@ -20,18 +20,16 @@ import { percentile, round } from './stats.mjs';
  */
 export async function measureArgon2Bound(options) {
   const require = createRequire(import.meta.url);
-  /** @type {typeof import('../src/users/passwords.js')} */
-  const { hashPassword, verifyPassword, configurePasswordHashing } = require(
-    join(options.root, 'dist', 'users', 'passwords.js'),
-  );
+  /** @type {typeof import('../src/users/password-hasher.js')} */
+  const { createPasswordHasher } = require(join(options.root, 'dist', 'users', 'password-hasher.js'));
   /** @type {typeof import('../src/config.js')} */
   const { defaultHashConcurrency } = require(join(options.root, 'dist', 'config.js'));
   // What the machine can do: the server caps argon2 at PASSWORD_HASH_CONCURRENCY, this measures without a cap.
-  configurePasswordHashing({ concurrency: 0, queue: 0 });
+  const passwords = createPasswordHasher({ concurrency: 0, queue: 0 });
   const password = randomBytes(18).toString('base64url');
-  const hash = await hashPassword(password);
+  const hash = await passwords.hash(password);
   const verify = async () => {
-    if (!(await verifyPassword(hash, password))) throw new Error('argon2: a fresh hash did not verify');
+    if (!(await passwords.verify(hash, password))) throw new Error('argon2: a fresh hash did not verify');
   };
   await verify();
 

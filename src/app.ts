@@ -17,7 +17,7 @@ import { authenticationMiddleware } from './auth/authentication-middleware.js';
 import { createCookieTransport } from './auth/cookie-transport.js';
 import { createCredentialCheck } from './auth/credentials.js';
 import { loadKeySet } from './auth/key-set.js';
-import { configurePasswordHashing, createDummyHash } from './users/passwords.js';
+import { createPasswordHasher, type PasswordHasher } from './users/password-hasher.js';
 import { createRefreshTokenCodec } from './auth/refresh-token-codec.js';
 import { RefreshTokenService } from './auth/refresh-tokens.js';
 import { createRateLimits } from './auth/rate-limits.js';
@@ -78,6 +78,7 @@ export interface App {
   readonly mail: Mail; // the outbox features write to, and this instance's sender (a test awaits mail.drain())
   /** Live GraphQL: its events (a test awaits `events.pubSub.subscribed`) and its sockets. */
   readonly live: { readonly events: LiveEvents; readonly sockets: LiveSockets };
+  readonly passwords: PasswordHasher; // this instance's argon2 limiter (a test fills it or watches it)
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Drains HTTP, stops Apollo and the listener, closes the database. */
   stop(): Promise<void>;
@@ -88,7 +89,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createInstrumentation({ enabled: config.metricsToken !== undefined });
-  configurePasswordHashing(config.passwordHashing);
+  const passwords = createPasswordHasher(config.passwordHashing);
   const modules = composeModules(deps.modules, entities);
   const db = await openDatabase({
     ...modules.database,
@@ -103,7 +104,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const secrets = await resolveSecrets(config, logger);
     const keys = await loadKeySet(secrets.jwtKeys);
 
-    const { idleTtlSec, absoluteTtlSec, cacheTtlSec } = config.session;
+    const { idleTtlSec, absoluteTtlSec, cacheTtlSec, cookieSameSite: sameSite } = config.session;
     const cache = new SessionCache({
       load: createSessionLoader({ orm: db.orm }),
       clock,
@@ -128,7 +129,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     });
     const cookies = createCookieTransport({
       production: config.production,
-      sameSite: config.session.cookieSameSite,
+      sameSite,
       idleTtlSec,
       secrets: secrets.sessionSecrets,
       sessions,
@@ -136,8 +137,9 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     const audit = createAuditLog({ clock, logger });
     const mail = await startMail({ config, db, clock, logger, audit, metrics });
     cleanup.unshift(() => mail.stop());
-    const { store: rateLimitStore, close: closeRateLimits } = openRateLimitStore(db.target, logger);
-    cleanup.unshift(closeRateLimits);
+    const limitStore = openRateLimitStore({ target: db.target, logger });
+    cleanup.unshift(limitStore.close);
+    const rateLimitStore = limitStore.store;
     const accounts = createAccounts({ config, mail, rateLimitStore, clock, audit, logger, sessions });
     const accessTokens = createAccessTokens({
       keys,
@@ -165,17 +167,14 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         reuseGraceSec: config.session.refreshReuseGraceSec,
         extendSession: sessions.extend,
       }),
-      credentials: createCredentialCheck(await createDummyHash()),
+      credentials: await createCredentialCheck({ passwords }),
+      passwords,
       rateLimits: createRateLimits(config.rateLimit, rateLimitStore),
       deviceTokens: createDeviceTokens({ secrets: secrets.sessionSecrets, clock }),
-      deviceCookie: createDeviceCookie({
-        production: config.production,
-        sameSite: config.session.cookieSameSite,
-      }),
+      deviceCookie: createDeviceCookie({ production: config.production, sameSite }),
     });
-
     if (config.admin) {
-      const outcome = await ensureAdmin(db.orm.em.fork() as Em, clock, config.admin);
+      const outcome = await ensureAdmin(db.orm.em.fork() as Em, clock, config.admin, passwords.hash);
       logger.info({ outcome }, 'bootstrap admin checked');
     }
 
@@ -232,6 +231,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       cache,
       mail,
       live: { events: live, sockets: liveServer.sockets },
+      passwords,
       listen(port, host) {
         return new Promise((resolve, reject) => {
           httpServer.once('error', reject);

@@ -1,11 +1,13 @@
 import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { RequestMeta } from '../audit/audit-log.js';
 import type { RateLimits } from '../auth/rate-limits.js';
+import { guard, type RateLimitedResult } from '../auth/rate-limit-guard.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import { RevokeReason } from '../sessions/session.entity.js';
 import type { SessionService } from '../sessions/session-service.js';
-import { hashPassword, passwordProblem } from '../users/passwords.js';
+import type { PasswordHasher } from '../users/password-hasher.js';
+import { passwordProblem } from '../users/passwords.js';
 import { User } from '../users/user.entity.js';
 import type { AccountMailDeps } from './account-mail.js';
 import { LinkPurpose } from './link-token.entity.js';
@@ -22,6 +24,7 @@ export interface ResetPasswordDeps extends AccountMailDeps {
   readonly sessions: Pick<SessionService, 'revokeAllOfUser'>;
   readonly rateLimits: Pick<RateLimits, 'clearLockouts'>;
   readonly clock: Clock;
+  readonly passwords: Pick<PasswordHasher, 'hash'>;
 }
 
 /** Links a password change or reset voids: a reset link, and an email change asked for with the old password. */
@@ -38,14 +41,16 @@ export async function resetPassword(
   deps: ResetPasswordDeps,
   em: Em,
   input: { readonly token: string; readonly newPassword: string; readonly meta: RequestMeta },
-): Promise<Done | InvalidLink | InvalidInput> {
+): Promise<Done | InvalidLink | InvalidInput | RateLimitedResult> {
   const { token, meta } = input;
   const problem = passwordProblem(input.newPassword);
   if (problem) return { ok: false, reason: 'INVALID', field: 'newPassword', message: problem };
   const userId = await deps.links.peek(em, token, LinkPurpose.RESET_PASSWORD);
   if (!userId) return INVALID_LINK;
-  // Hashed before the transaction: the slow part holds no connection.
-  const passwordHash = await hashPassword(input.newPassword);
+  // Hashed before the transaction: the slow part holds no connection. Refused, the link stays usable.
+  const hashed = await guard(deps, em, meta, () => deps.passwords.hash(input.newPassword), userId);
+  if (!hashed.ok) return hashed;
+  const passwordHash = hashed.value;
   let email = '';
   try {
     await deps.sessions.revokeAllOfUser(em, userId, RevokeReason.PASSWORD_CHANGED, {

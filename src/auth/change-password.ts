@@ -5,15 +5,17 @@ import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import { RevokeReason } from '../sessions/session.entity.js';
 import type { SessionService } from '../sessions/session-service.js';
-import { hashPassword, passwordProblem } from '../users/passwords.js';
+import type { PasswordHasher } from '../users/password-hasher.js';
+import { passwordProblem } from '../users/passwords.js';
 import { User } from '../users/user.entity.js';
 import { attemptPassword, type PasswordAttemptDeps } from './attempt-password.js';
 import { openSession, type OpenedSession, type OpenSessionDeps } from './open-session.js';
-import type { RateLimitedResult } from './rate-limit-guard.js';
+import { guard, type RateLimitedResult } from './rate-limit-guard.js';
 
 export interface ChangePasswordDeps extends PasswordAttemptDeps, OpenSessionDeps {
   readonly sessions: Pick<SessionService, 'create' | 'revokeAllOfUser'>;
   readonly clock: Clock;
+  readonly passwords: Pick<PasswordHasher, 'hash'>;
   /**
    * Voids the user's outstanding password-reset (and email-change) links, in the change's transaction: a link
    * mailed before the change must not undo it (src/accounts/ provides it; this feature does not import it).
@@ -63,7 +65,9 @@ export async function changePassword(
   const problem = passwordProblem(input.newPassword);
   if (problem) return { ok: false, reason: 'INVALID', field: 'newPassword', message: problem };
   const { user } = attempt;
-  const passwordHash = await hashPassword(input.newPassword);
+  const hashed = await guard(deps, em, meta, () => deps.passwords.hash(input.newPassword), user.id);
+  if (!hashed.ok) return hashed;
+  const passwordHash = hashed.value;
   let opened: OpenedSession | undefined;
   await deps.sessions.revokeAllOfUser(em, user.id, RevokeReason.PASSWORD_CHANGED, {
     alongside: async (tx) => {

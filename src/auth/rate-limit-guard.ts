@@ -1,7 +1,7 @@
 import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
 import type { Em } from '../db/types.js';
-import { PasswordHashingBusy } from '../users/passwords.js';
+import { PasswordHashingBusy } from '../users/password-hasher.js';
 import { RateLimited } from './rate-limits.js';
 
 /** A flow refused by a rate limit: answered 429 with Retry-After. */

@@ -4,14 +4,15 @@ import type { Logger } from '../logger.js';
 import type { RateLimitStore } from './rate-limits.js';
 
 /**
- * Where rate-limit counters live: in PostgreSQL so every instance shares them (a small pool of its own); the
- * embedded database has one process, so memory. `close` ends the pool.
+ * Where rate-limit counters live: in PostgreSQL so every instance shares them (a small pool of its own, which
+ * `close` ends), in memory for the embedded database, which one process alone can open.
  */
-export function openRateLimitStore(
-  target: DatabaseTarget,
-  logger: Logger,
-): { readonly store: RateLimitStore; close(): Promise<void> } {
-  if (target.kind !== 'postgres') return { store: { kind: 'memory' }, close: async () => undefined };
+export function openRateLimitStore(options: { readonly target: DatabaseTarget; readonly logger: Logger }): {
+  readonly store: RateLimitStore;
+  close(): Promise<void>;
+} {
+  const { target, logger } = options;
+  if (target.kind !== 'postgres') return { store: { kind: 'memory' }, close: async () => {} };
   const pool = new pg.Pool({ connectionString: target.url, max: 4, application_name: 'gatehouse-ratelimit' });
   pool.on('error', (error) => logger.warn({ err: error }, 'rate-limit pool error'));
   return { store: { kind: 'postgres', pool }, close: () => pool.end() };

@@ -5,6 +5,7 @@ import type { Em } from '../db/types.js';
 import type { Transport } from '../authz/transport.js';
 import { normalizeEmail } from '../users/email.js';
 import type { User } from '../users/user.entity.js';
+import type { PasswordHasher } from '../users/password-hasher.js';
 import { createUser } from '../users/user-service.js';
 import { openSession, type OpenedSession, type OpenSessionDeps } from './open-session.js';
 import { clientIp, guard, type RateLimitedResult } from './rate-limit-guard.js';
@@ -31,6 +32,7 @@ export interface RegisterDeps extends OpenSessionDeps {
   readonly rateLimits: Pick<RateLimits, 'beforeRegister'>;
   readonly deviceTokens: Pick<DeviceTokens, 'issue'>;
   readonly clock: Clock;
+  readonly passwords: Pick<PasswordHasher, 'hash'>;
   readonly registrationMail: RegistrationMail;
   /** REGISTRATION: `open` logs the new account in at once; `verify-first` opens no session before the link. */
   readonly registration: 'open' | 'verify-first';
@@ -70,12 +72,31 @@ export async function register(
     readonly meta: RequestMeta;
   },
 ): Promise<RegisterResult> {
-  const { transport, meta } = input;
+  const { meta } = input;
   const allowed = await guard(deps, em, meta, () => deps.rateLimits.beforeRegister(clientIp(meta)));
   if (!allowed.ok) return allowed;
-  if (deps.registration === 'verify-first') return registerVerifyFirst(deps, em, input);
+  // Either mode hashes before it writes anything: password hashing found full is a rate limit like the one above.
+  const done = await guard(deps, em, meta, () =>
+    deps.registration === 'verify-first'
+      ? registerVerifyFirst(deps, em, input)
+      : registerOpen(deps, em, input),
+  );
+  return done.ok ? done.value : done;
+}
+
+async function registerOpen(
+  deps: RegisterDeps,
+  em: Em,
+  input: {
+    readonly email: string;
+    readonly password: string;
+    readonly transport: Transport;
+    readonly meta: RequestMeta;
+  },
+): Promise<RegisterResult> {
+  const { transport, meta } = input;
   let opened: OpenedSession | undefined;
-  const created = await createUser(em, deps.clock, input, undefined, async (tx, user) => {
+  const created = await createUser(em, deps.clock, input, deps.passwords.hash, async (tx, user) => {
     opened = await openSession(deps, tx, { user, transport, meta, event: AuditEventType.REGISTERED });
     await deps.registrationMail.created(tx, user, meta);
   });
@@ -89,7 +110,7 @@ async function registerVerifyFirst(
   input: { readonly email: string; readonly password: string; readonly meta: RequestMeta },
 ): Promise<RegisterResult> {
   const { meta } = input;
-  const created = await createUser(em, deps.clock, input, undefined, async (tx, user) => {
+  const created = await createUser(em, deps.clock, input, deps.passwords.hash, async (tx, user) => {
     await deps.audit.record(tx, { type: AuditEventType.REGISTERED, userId: user.id }, meta);
     await deps.registrationMail.created(tx, user, meta);
   });

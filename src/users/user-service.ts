@@ -1,13 +1,14 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
-import { hashPassword, passwordProblem } from './passwords.js';
+import { passwordProblem } from './passwords.js';
+import type { PasswordHasher } from './password-hasher.js';
 import { emailProblem, normalizeEmail } from './email.js';
 import { normalizeRoles, Role } from '../authz/role.js';
 import { User } from './user.entity.js';
 
 /** Turns a password into its stored hash; an argument so tests can count the calls (the timing invariant). */
-export type PasswordHasher = (password: string) => Promise<string>;
+export type HashPassword = PasswordHasher['hash'];
 
 export type CreateUserResult =
   | { readonly ok: true; readonly user: User }
@@ -33,7 +34,7 @@ export async function createUser(
   em: Em,
   clock: Clock,
   input: { email: string; password: string; roles?: Role[]; verified?: boolean },
-  hash: PasswordHasher = hashPassword,
+  hash: HashPassword,
   alongside?: (tx: Em, user: User) => Promise<void>,
 ): Promise<CreateUserResult> {
   const email = normalizeEmail(input.email);
@@ -76,10 +77,16 @@ export async function ensureAdmin(
   em: Em,
   clock: Clock,
   admin: { email: string; password: string },
+  hash: HashPassword,
 ): Promise<'created' | 'exists'> {
   if (await em.count(User, { email: normalizeEmail(admin.email) })) return 'exists';
   // The operator vouches for the address: the admin can log in under REGISTRATION=verify-first.
-  const result = await createUser(em, clock, { ...admin, roles: [Role.ADMIN, Role.USER], verified: true });
+  const result = await createUser(
+    em,
+    clock,
+    { ...admin, roles: [Role.ADMIN, Role.USER], verified: true },
+    hash,
+  );
   if (!result.ok) {
     if (result.reason === 'TAKEN') return 'exists';
     throw new Error(`${result.field === 'email' ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'}: ${result.message}`);

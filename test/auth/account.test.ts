@@ -1,4 +1,3 @@
-import { hashPassword } from '../../src/users/passwords.js';
 import type { Em } from '../../src/db/types.js';
 import { createUser } from '../../src/users/user-service.js';
 import { CookieJar, errorCode, errorReason, gql, type GqlResponse } from '../support/client.js';
@@ -86,7 +85,7 @@ describe('register does not tell which emails have an account', () => {
     const hashed: string[] = [];
     const countingHash = (password: string) => {
       hashed.push(password);
-      return hashPassword(password);
+      return t.server.app.passwords.hash(password);
     };
     const em = () => t.server.app.db.orm.em.fork() as Em;
     const email = uniqueEmail();
