@@ -103,7 +103,7 @@ async function status(text: string): Promise<void> {
     it('lands on the login form, without a reload, when another device revokes this session', async () => {
       const own = (await page.getAttribute('#sessions tr[data-current="true"]', 'data-session-id'))!;
       const phone = await loginBearer(server.url, user.email);
-      await status('New sign-in from another device.');
+      await page.waitForSelector(`#sessions tr[data-session-id="${phone.sessionId}"]`);
       await page.evaluate('window.sameDocument = true'); // a reload would lose it
 
       const revoked = await gql<{ revokeSession: boolean }>(
