@@ -82,13 +82,15 @@ async function subscribedClient() {
       },
     },
   );
-  /** Resolves when `probe` finds something, checked again whenever something happens. */
+  /** Resolves when `probe` finds something, checked again whenever something happens; rejects once it ended. */
   const until = <T>(probe: () => T | undefined): Promise<T> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const check = () => {
         const found = probe();
-        if (found === undefined) waiters.push(check);
-        else resolve(found);
+        if (found !== undefined) resolve(found);
+        else if (ended !== undefined)
+          reject(ended); // the subscription gave up: what was awaited never comes
+        else waiters.push(check);
       };
       check();
     });
