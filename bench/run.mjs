@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { measureArgon2Bound } from './argon2-bound.mjs';
+import { formatLive, measureLive } from './live-scenario.mjs';
 import { describeMachine, gitCommit, loadAverage, uncommittedSourceChanges } from './machine.mjs';
 import { measureScaleOut } from './scale-out.mjs';
 import { formatScaleOut } from './scale-out-report.mjs';
@@ -183,6 +184,8 @@ async function main() {
 
     // Issue 16: several instances on one PostgreSQL (skipped, saying so, on the embedded database).
     const scaleOut = await measureScaleOut({ root: ROOT, settings, secrets, track: servers, progress });
+    // Issue 15: open sockets and revocation -> close across two instances (skipped on the embedded database).
+    const live = await measureLive({ root: ROOT, settings, progress });
 
     progress('timing access-token verification and argon2id in-process');
     const tokenVerify = await benchTokenVerify({ root: ROOT, timeMs: settings.verifyTimeMs });
@@ -228,6 +231,7 @@ async function main() {
       cacheTtlReads: cacheTtl,
       tokenVerify,
       scaleOut,
+      live,
       targets: evaluateTargets(
         scenarioSummary,
         queries,
@@ -238,6 +242,7 @@ async function main() {
     writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(formatReport(report));
     process.stdout.write(formatScaleOut(scaleOut, report.machine.cpuCount));
+    process.stdout.write(formatLive(live));
     progress(`wrote ${settings.out}`);
   } finally {
     await cleanup();

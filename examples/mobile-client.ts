@@ -7,7 +7,13 @@
  * is single use, and a second refresh with the same token after the server's grace period is taken for theft and
  * revokes the session. When refreshing is impossible (revoked, expired, reused or unknown token) the tokens are
  * dropped and calls fail with `LoginRequiredError`: the app shows its login screen. It never keeps the password.
+ *
+ * `subscribe` keeps a GraphQL subscription over WebSocket (graphql-ws) with the access token in `connection_init`.
+ * An open socket outlives its token (the session decides, README "Live GraphQL"); a reconnection with an expired
+ * one is closed 4401 TOKEN_EXPIRED, and then the same single refresh renews the pair before connecting again.
  */
+
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 
 export interface Tokens {
   readonly accessToken: string;
@@ -29,6 +35,25 @@ export interface MobileClientOptions {
   readonly onLoginRequired?: (reason: string) => void;
   /** Sent as User-Agent where the platform allows it; it shows up in the user's list of sessions. */
   readonly userAgent?: string;
+  /** The WebSocket class for `subscribe`: the platform's global one, or in Node the `ws` package's. */
+  readonly webSocketImpl?: unknown;
+  /** How long graphql-ws waits before reconnecting a dropped socket (default: its randomised backoff). */
+  readonly retryWait?: ClientOptions['retryWait'];
+}
+
+/** What `subscribe` reports: each event's data; an end that needs the app (LoginRequiredError, or a refusal). */
+export interface LiveSink<T> {
+  next(data: T): void;
+  error?(error: unknown): void;
+}
+
+/** The server's close codes for a socket (README "Live GraphQL"). */
+const TOKEN_REJECTED = 4401;
+const SESSION_ENDED = 4403;
+
+function closeEventOf(value: unknown): { code: number; reason: string } | undefined {
+  const e = value as { code?: unknown; reason?: unknown } | null;
+  return typeof e?.code === 'number' ? { code: e.code, reason: String(e.reason ?? '') } : undefined;
 }
 
 interface GraphQLErrorBody {
@@ -176,6 +201,78 @@ export class MobileClient {
     } finally {
       if (this.tokens) this.setTokens(null);
     }
+  }
+
+  /**
+   * Subscribes over WebSocket as the logged-in user; returns the function that stops it. graphql-ws reconnects a
+   * dropped socket by itself, reading the current access token at each connection. When the server refuses it with
+   * 4401 TOKEN_EXPIRED, the pair is refreshed (one refresh for every request and socket waiting on it) and the
+   * subscription opened again; 4403 (the session ended) or a refused fresh token means logging in again.
+   */
+  subscribe<T>(query: string, variables: Record<string, unknown>, sink: LiveSink<T>): () => void {
+    let client: Client | undefined;
+    let stopped = false;
+    const fail = (error: unknown) => {
+      if (!stopped) sink.error?.(error);
+      stopped = true;
+    };
+    const open = (refreshed: boolean) => {
+      if (stopped) return;
+      /** This connection follows a refresh and was not acknowledged yet: a 4401 now is not the token's age. */
+      let justRefreshed = refreshed;
+      /** The tokens this connection authenticated with (read at each reconnection of this client). */
+      let sentWith = this.tokens;
+      const current = createClient({
+        url: this.options.url.replace(/^http/, 'ws'),
+        webSocketImpl: this.options.webSocketImpl,
+        retryWait: this.options.retryWait,
+        connectionParams: () => {
+          sentWith = this.tokens;
+          if (!sentWith) throw new LoginRequiredError(this.lostBecause);
+          return { authorization: `Bearer ${sentWith.accessToken}` };
+        },
+        // A session that ended does not come back by reconnecting.
+        shouldRetry: (event) => closeEventOf(event)?.code !== SESSION_ENDED,
+        on: { connected: () => (justRefreshed = false) },
+      });
+      client = current;
+      current.subscribe<T>(
+        { query, variables },
+        {
+          next: (result) => {
+            const refused = result.errors?.[0] as GraphQLErrorBody | undefined;
+            // A refusal (FORBIDDEN after a role was lost, a query over the limits) ends this subscription.
+            if (refused)
+              fail(
+                new GatehouseError(
+                  refused.message,
+                  200,
+                  refused.extensions?.code,
+                  refused.extensions?.reason,
+                ),
+              );
+            else if (result.data) sink.next(result.data as T);
+          },
+          complete: () => undefined,
+          error: (error) => {
+            void current.dispose();
+            const closed = closeEventOf(error);
+            if (stopped || !sentWith || !closed) return fail(error);
+            if (closed.code === SESSION_ENDED) return fail(this.loginRequired(closed.reason, sentWith));
+            if (closed.code !== TOKEN_REJECTED) return fail(error);
+            // Never loop: a brand-new token refused again means the session ended meanwhile.
+            if (closed.reason !== 'TOKEN_EXPIRED' || justRefreshed)
+              return fail(this.loginRequired(closed.reason, sentWith));
+            this.freshTokens(sentWith).then(() => open(true), fail);
+          },
+        },
+      );
+    };
+    open(false);
+    return () => {
+      stopped = true;
+      void client?.dispose();
+    };
   }
 
   /**

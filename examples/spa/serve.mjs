@@ -3,7 +3,7 @@
 //
 //   node examples/spa/serve.mjs [--port 5173] [--host 127.0.0.1]
 //
-// Only index.html, style.css, the compiled dist/*.js and /vendor/qrcode.js are served; everything else is 404.
+// Only index.html, style.css, the compiled dist/*.js and the /vendor/ files below are served; everything else is 404.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -23,16 +23,34 @@ const SERVED = /^\/(?:index\.html|style\.css|dist\/[\w-]+\.js(?:\.map)?)$/;
 
 // qrcode-generator's ES module build draws the TOTP QR code in the page (no bundler here). One fixed file, read
 // once at start from node_modules: no request path ever reaches the file system outside this folder.
+const fromModules = (path) =>
+  readFileSync(fileURLToPath(new URL(`../../node_modules/${path}`, import.meta.url)));
 const VENDOR = {
-  '/vendor/qrcode.js': readFileSync(
-    fileURLToPath(new URL('../../node_modules/qrcode-generator/dist/qrcode.mjs', import.meta.url)),
-  ),
+  '/vendor/qrcode.js': fromModules('qrcode-generator/dist/qrcode.mjs'),
+  ...graphqlWs(),
 };
+
+/**
+ * graphql-ws's browser build (its `browser` export, dist/client.js) is an ES module with no bare imports: it only
+ * imports one shared chunk of its own folder, whose hashed name changes between releases. Both are served from
+ * /vendor/, so the chunk's relative import resolves there; a release that imports anything else fails here, at start.
+ */
+function graphqlWs() {
+  const client = fromModules('graphql-ws/dist/client.js');
+  const imports = [...client.toString().matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gm)].map(
+    (m) => m[1],
+  );
+  const chunks = [...new Set(imports)];
+  if (chunks.length !== 1 || !/^\.\/[\w-]+\.js$/.test(chunks[0]))
+    throw new Error(`graphql-ws/dist/client.js imports ${chunks.join(', ')}: expected one ./<chunk>.js`);
+  const chunk = chunks[0].slice(2);
+  return { '/vendor/graphql-ws.js': client, [`/vendor/${chunk}`]: fromModules(`graphql-ws/dist/${chunk}`) };
+}
 
 // The page only talks to itself and to an API on a local origin; no inline script, no third parties.
 const CSP = [
   "default-src 'self'",
-  "connect-src 'self' http://localhost:* http://127.0.0.1:*",
+  "connect-src 'self' http://localhost:* http://127.0.0.1:* ws://localhost:* ws://127.0.0.1:*",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

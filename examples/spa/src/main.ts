@@ -1,5 +1,6 @@
 import { createGatehouse, GatehouseError, type Session, type User } from './api.js';
 import { createFactors, secondFactorOf } from './factors.js';
+import { createLive } from './live.js';
 import { createPasskeys, type Passkey } from './passkeys.js';
 import { createSecurity } from './security.js';
 
@@ -59,6 +60,11 @@ function renderAccount(user: User, sessions: Session[]): void {
   byId('user-email').textContent = user.email;
   byId('user-roles').textContent = user.roles.join(', ');
   byId('user-id').textContent = user.id;
+  renderSessions(sessions);
+  setState('account');
+}
+
+function renderSessions(sessions: Session[]): void {
   sessionRows.replaceChildren(
     ...sessions.map((s) => {
       const row = document.createElement('tr');
@@ -81,7 +87,6 @@ function renderAccount(user: User, sessions: Session[]): void {
       return row;
     }),
   );
-  setState('account');
 }
 
 function renderPasskeys(list: Passkey[]): void {
@@ -99,10 +104,13 @@ function renderPasskeys(list: Passkey[]): void {
 async function refreshView(message = ''): Promise<void> {
   const user = await api.me();
   if (!user) {
+    live.follow(undefined);
     setState('login', message);
     return;
   }
-  renderAccount(user, await api.mySessions());
+  const sessions = await api.mySessions();
+  renderAccount(user, sessions);
+  live.follow(sessions.find((s) => s.current)?.id);
   renderPasskeys(await passkeys.list());
   await security.refresh();
   status.textContent = message;
@@ -126,6 +134,23 @@ async function run(action: () => Promise<void>): Promise<void> {
 }
 
 const security = createSecurity({ factors, byId, run });
+
+/**
+ * Live account events while logged in: this session ended elsewhere (another device revoked it, logged out
+ * everywhere, changed the password) lands on the login form at once; a sign-in on another device is shown. Text
+ * through textContent only (setState, renderSessions).
+ */
+const live = createLive(apiUrl, {
+  onState: (state) => (document.body.dataset.live = state),
+  onSignedOut: () => setState('login', 'You were signed out on this device.'),
+  onEvent: (event) => {
+    if (document.body.dataset.state !== 'account') return;
+    if (event.type === 'SESSION_STARTED') status.textContent = 'New sign-in from another device.';
+    if (event.type === 'SESSION_STARTED' || event.type === 'SESSION_REVOKED') {
+      void run(async () => renderSessions(await api.mySessions()));
+    }
+  },
+});
 
 /** The challenge of a login that answered SECOND_FACTOR_REQUIRED; kept in memory only, spent by the next code. */
 let loginChallenge = '';
@@ -180,6 +205,7 @@ byId('second-factor-cancel').addEventListener('click', () => {
 
 byId('logout').addEventListener('click', () =>
   run(async () => {
+    live.stop(); // this page ends its own session: the socket's 4403 is no news
     await api.logout();
     setState('login', 'Logged out.');
   }),
@@ -187,6 +213,7 @@ byId('logout').addEventListener('click', () =>
 
 byId('logout-all').addEventListener('click', () =>
   run(async () => {
+    live.stop();
     const count = await api.logoutAll();
     setState('login', `Logged out of ${count} session(s).`);
   }),
@@ -212,6 +239,10 @@ sessionRows.addEventListener('click', (event) => {
   const id = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-revoke]')?.dataset.revoke;
   if (!id) return;
   void run(async () => {
+    const own = sessionRows
+      .querySelector(`tr[data-session-id="${CSS.escape(id)}"]`)
+      ?.getAttribute('data-current');
+    if (own === 'true') live.stop();
     await api.revokeSession(id);
     await refreshView('Session revoked.'); // revoking this browser's own session lands on the login form
   });
