@@ -4,6 +4,7 @@ import type { RateLimits } from '../auth/rate-limits.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import { RevokeReason } from '../sessions/session.entity.js';
+import { SessionEventType, type SessionEventPublisher } from '../sessions/session-events.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { hashPassword, passwordProblem } from '../users/passwords.js';
 import { User } from '../users/user.entity.js';
@@ -22,6 +23,8 @@ export interface ResetPasswordDeps extends AccountMailDeps {
   readonly sessions: Pick<SessionService, 'revokeAllOfUser'>;
   readonly rateLimits: Pick<RateLimits, 'clearLockouts'>;
   readonly clock: Clock;
+  /** The user's live sockets hear EMAIL_VERIFIED when the reset is what verified the address. */
+  readonly sessionEvents: SessionEventPublisher;
 }
 
 /** Links a password change or reset voids: a reset link, and an email change asked for with the old password. */
@@ -62,6 +65,13 @@ export async function resetPassword(
           { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, updatedAt: now },
         );
         await deps.links.voidAll(tx, userId, VOIDED_BY_PASSWORD_CHANGE);
+        if (!user.emailVerifiedAt) {
+          // Only when the link is what verified the address; a verified one did not change.
+          await deps.sessionEvents.publish(tx, userId, {
+            type: SessionEventType.EMAIL_VERIFIED,
+            sessionId: null,
+          });
+        }
       },
       after: async (tx, revoked) => {
         await deps.audit.record(
