@@ -12,6 +12,7 @@ import type { LivePublisher } from './realtime/live-channel.js';
 import { SessionEventsResolver } from './realtime/session-events.resolver.js';
 import { resolverContainer } from './schema.js';
 import { SessionResolver, type SessionResolverDeps } from './sessions/session.resolver.js';
+import type { SessionEventPublisher } from './sessions/session-events.js';
 import type { SessionService } from './sessions/session-service.js';
 import { UserResolver, type UserResolverDeps } from './users/user.resolver.js';
 import { TwoStepResolver } from './factors/two-step.resolver.js';
@@ -23,6 +24,8 @@ export type ResolverCollaborators = Omit<AuthResolverDeps, 'secondStep' | keyof 
     readonly factors: FactorServices;
     readonly sessions: Pick<SessionService, 'reauthenticate'>;
     readonly accounts: Accounts;
+    /** Required here (optional for setUserRoles alone): accounts and factors tell the user's live sockets. */
+    readonly sessionEvents: SessionEventPublisher;
   };
 
 /**
@@ -59,6 +62,7 @@ export function createResolverContainer(
       sessions,
       invalidations,
       audit,
+      sessionEvents,
       clock,
       rateLimits: c.rateLimits,
       credentials: c.credentials,
@@ -71,6 +75,7 @@ export function createResolverContainer(
       ...c.passkeys,
       sessions,
       audit,
+      sessionEvents,
       cookies,
       accessTokens: c.accessTokens,
       refreshTokens: c.refreshTokens,
@@ -81,6 +86,7 @@ export function createResolverContainer(
     new FactorsResolver({
       ...c.factors,
       audit,
+      sessionEvents,
       rateLimits: c.rateLimits,
       deviceTokens: c.deviceTokens,
       deviceCookie: c.deviceCookie,

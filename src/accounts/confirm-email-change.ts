@@ -4,6 +4,7 @@ import type { RequestMeta } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import type { Invalidations } from '../sessions/invalidations.js';
+import { SessionEventType, type SessionEventPublisher } from '../sessions/session-events.js';
 import { User } from '../users/user.entity.js';
 import type { AccountMailDeps } from './account-mail.js';
 import { LinkPurpose } from './link-token.entity.js';
@@ -12,6 +13,8 @@ import { DONE, INVALID_LINK, LinkRefused, type Done, type InvalidLink } from './
 export interface ConfirmEmailChangeDeps extends Pick<AccountMailDeps, 'links' | 'audit'> {
   readonly invalidations: Pick<Invalidations, 'run'>;
   readonly clock: Clock;
+  /** The user's live sockets hear EMAIL_VERIFIED: the account has a new address, and it is verified. */
+  readonly sessionEvents: SessionEventPublisher;
 }
 
 /**
@@ -45,6 +48,11 @@ export async function confirmEmailChange(
         LinkPurpose.RESET_PASSWORD,
       ]);
       await deps.audit.record(tx, { type: AuditEventType.EMAIL_CHANGED, userId }, input.meta);
+      // Always: even from a verified address, the verified address is now another one (clients show it).
+      await deps.sessionEvents.publish(tx, userId, {
+        type: SessionEventType.EMAIL_VERIFIED,
+        sessionId: null,
+      });
       return changed;
     });
   } catch (error) {

@@ -5,6 +5,7 @@ import { guard, type RateLimitedResult } from '../auth/rate-limit-guard.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import { RevokeReason } from '../sessions/session.entity.js';
+import { SessionEventType, type SessionEventPublisher } from '../sessions/session-events.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import { passwordProblem } from '../users/passwords.js';
@@ -25,6 +26,8 @@ export interface ResetPasswordDeps extends AccountMailDeps {
   readonly rateLimits: Pick<RateLimits, 'clearLockouts'>;
   readonly clock: Clock;
   readonly passwords: Pick<PasswordHasher, 'hash'>;
+  /** The user's live sockets hear EMAIL_VERIFIED when the reset is what verified the address. */
+  readonly sessionEvents: SessionEventPublisher;
 }
 
 /** Links a password change or reset voids: a reset link, and an email change asked for with the old password. */
@@ -67,6 +70,13 @@ export async function resetPassword(
           { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, updatedAt: now },
         );
         await deps.links.voidAll(tx, userId, VOIDED_BY_PASSWORD_CHANGE);
+        if (!user.emailVerifiedAt) {
+          // Only when the link is what verified the address; a verified one did not change.
+          await deps.sessionEvents.publish(tx, userId, {
+            type: SessionEventType.EMAIL_VERIFIED,
+            sessionId: null,
+          });
+        }
       },
       after: async (tx, revoked) => {
         await deps.audit.record(

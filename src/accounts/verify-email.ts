@@ -3,6 +3,7 @@ import type { RequestMeta } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import type { Invalidations } from '../sessions/invalidations.js';
+import { SessionEventType, type SessionEventPublisher } from '../sessions/session-events.js';
 import { User } from '../users/user.entity.js';
 import type { AccountMailDeps } from './account-mail.js';
 import { LinkPurpose } from './link-token.entity.js';
@@ -11,12 +12,15 @@ import { DONE, INVALID_LINK, LinkRefused, type Done, type InvalidLink } from './
 export interface VerifyEmailDeps extends Pick<AccountMailDeps, 'links' | 'audit'> {
   readonly invalidations: Pick<Invalidations, 'run'>;
   readonly clock: Clock;
+  /** The user's live sockets hear EMAIL_VERIFIED when the address becomes verified. */
+  readonly sessionEvents: SessionEventPublisher;
 }
 
 /**
  * Follows a verification link: the token is spent and the address marked verified in one transaction with the
  * EMAIL_VERIFIED event, announced so that every instance's cached session state (`@auth(verified: true)`) learns it
- * before this answers.
+ * before this answers. The user's live sockets hear EMAIL_VERIFIED at the commit, unless the address already was
+ * verified (nothing changed then). The link may be followed on a device without a session: no session is named.
  */
 export async function verifyEmail(
   deps: VerifyEmailDeps,
@@ -36,6 +40,12 @@ export async function verifyEmail(
         { emailVerifiedAt: now, updatedAt: now },
       );
       await deps.audit.record(tx, { type: AuditEventType.EMAIL_VERIFIED, userId }, input.meta);
+      if (changed > 0) {
+        await deps.sessionEvents.publish(tx, userId, {
+          type: SessionEventType.EMAIL_VERIFIED,
+          sessionId: null,
+        });
+      }
       return changed;
     });
   } catch (error) {

@@ -2,6 +2,7 @@ import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { AuditLog, RequestMeta } from '../audit/audit-log.js';
 import type { Viewer } from '../authz/viewer.js';
 import type { Em } from '../db/types.js';
+import { SessionEventType, type SessionEventPublisher } from '../sessions/session-events.js';
 import { User } from '../users/user.entity.js';
 import type { PasskeyFactor } from './passkeys/passkey-factor.js';
 import type { RecoveryCodes } from './recovery-codes/recovery-codes.js';
@@ -10,7 +11,8 @@ import type { TotpFactors } from './totp/totp-factors.js';
 /**
  * An ADMIN's recovery for a user who lost every second factor and their recovery codes: removes the TOTP factor,
  * the recovery codes and the passkeys, so the password alone logs in again (the user should enrol anew at once).
- * Everything and FACTORS_RESET commit together. False when there is no such user.
+ * Everything and FACTORS_RESET commit together; the user's live sockets hear FACTOR_CHANGED then. False when there
+ * is no such user.
  */
 export async function resetFactors(
   deps: {
@@ -18,6 +20,7 @@ export async function resetFactors(
     readonly recoveryCodes: Pick<RecoveryCodes, 'removeAll'>;
     readonly passkeyFactor: Pick<PasskeyFactor, 'removeAll'>;
     readonly audit: AuditLog;
+    readonly sessionEvents: SessionEventPublisher;
   },
   em: Em,
   input: { readonly admin: Viewer; readonly userId: string; readonly meta: RequestMeta },
@@ -39,6 +42,8 @@ export async function resetFactors(
       },
       meta,
     );
+    // The acting session is the admin's, not one of this user's: the event names none.
+    await deps.sessionEvents.publish(tx, userId, { type: SessionEventType.FACTOR_CHANGED, sessionId: null });
     return true;
   });
 }

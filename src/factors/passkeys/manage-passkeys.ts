@@ -2,6 +2,7 @@ import { AuditEventType } from '../../audit/audit-event.entity.js';
 import type { AuditLog, RequestMeta } from '../../audit/audit-log.js';
 import type { Em } from '../../db/types.js';
 import { isUuid } from '../../graphql/ids.js';
+import { SessionEventType, type SessionEventPublisher } from '../../sessions/session-events.js';
 import { Passkey } from './passkey.entity.js';
 import { passkeyName, type NameCheck } from './passkey-name.js';
 
@@ -43,11 +44,19 @@ export async function renamePasskey(
   });
 }
 
-/** Removes one of the user's passkeys, audited in the same transaction; false when there was none of that id. */
+/**
+ * Removes one of the user's passkeys, audited in the same transaction, and told to their live sockets
+ * (FACTOR_CHANGED, naming the acting session) at its commit; false when there was none of that id.
+ */
 export async function removePasskey(
-  deps: { readonly audit: AuditLog },
+  deps: { readonly audit: AuditLog; readonly sessionEvents: SessionEventPublisher },
   em: Em,
-  input: { readonly userId: string; readonly passkeyId: string; readonly meta: RequestMeta },
+  input: {
+    readonly userId: string;
+    readonly sessionId: string;
+    readonly passkeyId: string;
+    readonly meta: RequestMeta;
+  },
 ): Promise<boolean> {
   if (!isUuid(input.passkeyId)) return false;
   return em.transactional(async (tx) => {
@@ -58,6 +67,10 @@ export async function removePasskey(
       { type: AuditEventType.PASSKEY_REMOVED, userId: input.userId, details: { passkeyId: input.passkeyId } },
       input.meta,
     );
+    await deps.sessionEvents.publish(tx as Em, input.userId, {
+      type: SessionEventType.FACTOR_CHANGED,
+      sessionId: input.sessionId,
+    });
     return true;
   });
 }

@@ -11,6 +11,7 @@ import { Auth, Public } from '../../authz/decorators.js';
 import { Transport } from '../../authz/transport.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { AuthReason, badUserInput, rateLimited, unauthenticated } from '../../graphql/errors.js';
+import type { SessionEventPublisher } from '../../sessions/session-events.js';
 import { passkeyLoginOptions } from './assertions.js';
 import { loginWithPasskey, type LoginWithPasskeyDeps } from './login-with-passkey.js';
 import { listPasskeys, removePasskey, renamePasskey } from './manage-passkeys.js';
@@ -21,6 +22,7 @@ import { passkeyRegistrationOptions, registerPasskey, type RegisterPasskeyResult
 export type PasskeyResolverDeps = LoginWithPasskeyDeps &
   SessionHandover & {
     readonly audit: AuditLog;
+    readonly sessionEvents: SessionEventPublisher;
     readonly cookies: CookieSessions;
     readonly deviceCookie: DeviceCookie;
   };
@@ -58,7 +60,8 @@ export class PasskeyResolver {
     @Arg('name', () => String, { nullable: true }) name: string | null | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Passkey> {
-    const input = { userId: ctx.viewer!.userId, response, name, meta: ctx.meta };
+    const { userId, sessionId } = ctx.viewer!;
+    const input = { userId, sessionId, response, name, meta: ctx.meta };
     const result = await registerPasskey(this.deps, ctx.em, input);
     if (result.ok) return result.passkey;
     if (result.reason === 'INVALID_NAME') throw badUserInput(result.message, 'name');
@@ -88,7 +91,8 @@ export class PasskeyResolver {
   @Auth({ fresh: 600 })
   @Mutation(() => Boolean, { nullable: true, description: 'Removes one of your passkeys.' })
   async removePasskey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    const input = { userId: ctx.viewer!.userId, passkeyId: id, meta: ctx.meta };
+    const { userId, sessionId } = ctx.viewer!;
+    const input = { userId, sessionId, passkeyId: id, meta: ctx.meta };
     if (!(await removePasskey(this.deps, ctx.em, input))) throw badUserInput('No such passkey', 'id');
     return true;
   }

@@ -8,6 +8,7 @@ import {
 import { AuditEventType } from '../../audit/audit-event.entity.js';
 import type { AuditLog, RequestMeta } from '../../audit/audit-log.js';
 import type { Em } from '../../db/types.js';
+import { SessionEventType, type SessionEventPublisher } from '../../sessions/session-events.js';
 import { issueChallenge, spendChallenge } from './challenges.js';
 import { readClientData } from './client-data.js';
 import { Passkey } from './passkey.entity.js';
@@ -59,13 +60,15 @@ export type RegisterPasskeyResult =
 
 /**
  * Verifies the authenticator's answer to `passkeyRegistrationOptions` and stores the new passkey, with its audit
- * row, in one transaction. The challenge must be this user's and is spent by the first answer naming it.
+ * row, in one transaction; the user's live sockets hear FACTOR_CHANGED at its commit. The challenge must be this
+ * user's and is spent by the first answer naming it.
  */
 export async function registerPasskey(
-  deps: PasskeyDeps & { readonly audit: AuditLog },
+  deps: PasskeyDeps & { readonly audit: AuditLog; readonly sessionEvents: SessionEventPublisher },
   em: Em,
   input: {
     readonly userId: string;
+    readonly sessionId: string;
     readonly response: unknown;
     readonly name: string | null | undefined;
     readonly meta: RequestMeta;
@@ -124,6 +127,10 @@ export async function registerPasskey(
       },
       meta,
     );
+    await deps.sessionEvents.publish(tx as Em, userId, {
+      type: SessionEventType.FACTOR_CHANGED,
+      sessionId: input.sessionId,
+    });
     return { ok: true, passkey };
   });
 }

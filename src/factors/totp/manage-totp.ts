@@ -3,6 +3,7 @@ import type { AuditLog, RequestMeta } from '../../audit/audit-log.js';
 import type { RateLimitedResult } from '../../auth/rate-limit-guard.js';
 import type { Viewer } from '../../authz/viewer.js';
 import type { Em } from '../../db/types.js';
+import { SessionEventType, type SessionEventPublisher } from '../../sessions/session-events.js';
 import { countedCheck, type CountedCheckDeps } from '../counted-check.js';
 import type { PasskeyFactor } from '../passkeys/passkey-factor.js';
 import type { RecoveryCodes } from '../recovery-codes/recovery-codes.js';
@@ -13,6 +14,8 @@ export interface ManageTotpDeps extends CountedCheckDeps {
   readonly recoveryCodes: RecoveryCodes;
   readonly passkeyFactor: Pick<PasskeyFactor, 'count'>;
   readonly audit: AuditLog;
+  /** The user's live sockets hear FACTOR_CHANGED when TOTP goes on or off. */
+  readonly sessionEvents: SessionEventPublisher;
 }
 
 interface Caller {
@@ -59,6 +62,7 @@ export async function confirmTotpEnrollment(
       { type: AuditEventType.TOTP_ENABLED, userId: viewer.userId, sessionId: viewer.sessionId },
       meta,
     );
+    await factorChanged(deps, tx, viewer);
     return codes;
   });
 }
@@ -98,6 +102,7 @@ export async function disableTotp(
         },
         meta,
       );
+      await factorChanged(deps, tx, viewer);
       return true;
     }),
   );
@@ -115,4 +120,12 @@ export async function disableTotp(
     );
   }
   return { ok: counted.passed };
+}
+
+/** FACTOR_CHANGED to the caller's live sockets at the commit of `tx`, naming the session that made the change. */
+function factorChanged(deps: Pick<ManageTotpDeps, 'sessionEvents'>, tx: Em, viewer: Viewer): Promise<void> {
+  return deps.sessionEvents.publish(tx, viewer.userId, {
+    type: SessionEventType.FACTOR_CHANGED,
+    sessionId: viewer.sessionId,
+  });
 }
