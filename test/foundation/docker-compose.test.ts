@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '../../src/config.js';
+import { productionEnv } from '../support/production-env.js';
 
 // No Docker engine runs here: the compose file and Dockerfile are checked by reading them.
 const root = join(__dirname, '..', '..');
@@ -65,5 +67,36 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/CMD \["node", "dist\/main\.js"\]/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
+  });
+});
+
+describe('.env.example', () => {
+  // docker compose runs the API in production, which refuses to start without some settings: the example file an
+  // operator copies must name every one of them, or `docker compose up` fails on a fresh checkout.
+  it('names every setting production refuses to start without', async () => {
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const named = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    const env = await productionEnv();
+    expect(() => loadConfig(env)).not.toThrow();
+    const required = Object.keys(env).filter((name) => {
+      if (name === 'NODE_ENV') return false;
+      const without = { ...env, [name]: undefined };
+      try {
+        loadConfig(without);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(required).toEqual(
+      expect.arrayContaining([
+        'PUBLIC_URL',
+        'JWT_KEYS',
+        'SESSION_SECRETS',
+        'SMTP_URL',
+        'FACTOR_ENCRYPTION_KEY',
+      ]),
+    );
+    expect(required.filter((name) => !named.has(name))).toEqual([]);
   });
 });
