@@ -126,7 +126,9 @@ async function refusedConnection(port: number): Promise<string> {
     try {
       (await open(port)).destroy();
     } catch (error) {
-      return (error as NodeJS.ErrnoException).code ?? String(error);
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      // A connection queued in the backlog as the listener closed is reset, not refused: try again.
+      if (code !== 'ECONNRESET') return code;
     }
   }
 }
