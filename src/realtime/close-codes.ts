@@ -21,3 +21,12 @@ export const CloseCode = {
   /** Too many sockets for the session, or subscribe messages too fast: back off before reconnecting. */
   TOO_MANY: 4429,
 } as const;
+
+/** The close code for a refused identification: the session's end, a malformed value, or a rejected token. */
+export function closeCodeForRejection(rejection: {
+  readonly reason: string;
+  readonly status: number;
+}): number {
+  if (rejection.reason.startsWith('SESSION_')) return CloseCode.SESSION_ENDED;
+  return rejection.status === 400 ? CloseCode.BAD_REQUEST : CloseCode.TOKEN_REJECTED;
+}

@@ -1,13 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  getOperationAST,
-  GraphQLError,
-  parse,
   specifiedRules,
-  validate,
-  type DocumentNode,
   type ExecutionResult,
+  type GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type ValidationRule,
@@ -19,10 +15,12 @@ import type { Authenticate } from '../auth/authenticate.js';
 import type { Clock } from '../clock.js';
 import type { Em } from '../db/types.js';
 import type { Logger } from '../logger.js';
-import { CloseCode } from './close-codes.js';
+import { CloseCode, closeCodeForRejection } from './close-codes.js';
+import { keepAlive, refuseUpgrade } from './raw-socket.js';
 import type { LiveContext } from './live-context.js';
 import { LiveSockets, type LiveSocket } from './live-sockets.js';
 import { SubscribeRate } from './subscribe-rate.js';
+import { refusal, subscriptionDocument } from './subscription-document.js';
 
 /** A socket as graphql-ws's callbacks see it. */
 interface Extra {
@@ -108,12 +106,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         clock.now(),
       );
       if (who.kind === 'rejected') {
-        const code = who.reason.startsWith('SESSION_')
-          ? CloseCode.SESSION_ENDED
-          : who.status === 400
-            ? CloseCode.BAD_REQUEST
-            : CloseCode.TOKEN_REJECTED;
-        socket.close(code, who.reason);
+        socket.close(closeCodeForRejection(who), who.reason);
         return false;
       }
       if (who.kind === 'viewer') {
@@ -136,18 +129,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
         return [refusal('Too many subscriptions on this socket', 'BAD_REQUEST', 'TOO_MANY_SUBSCRIPTIONS')];
       }
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query, { maxTokens: limits.maxTokens });
-      } catch (error) {
-        return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
-      }
-      const operation = getOperationAST(document, payload.operationName);
-      if (operation && operation.operation !== 'subscription') {
-        return [refusal('Only subscriptions are served over WebSocket; use HTTP', 'BAD_REQUEST')];
-      }
-      const errors = validate(schema, document, rules);
-      if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+      const checked = subscriptionDocument(schema, payload, { rules, maxTokens: limits.maxTokens });
+      if ('errors' in checked) return [...checked.errors];
       const contextValue: LiveContext = {
         em: options.forkEm(),
         get viewer() {
@@ -164,7 +147,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       };
       return {
         schema,
-        document,
+        document: checked.document,
         operationName: payload.operationName,
         variableValues: payload.variables,
         contextValue,
@@ -177,16 +160,16 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   });
 
   const onUpgrade = (req: IncomingMessage, duplex: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? '/', 'http://x').pathname !== PATH) return refuse(duplex, 404, 'Not Found');
-    if (stopping) return refuse(duplex, 503, 'Service Unavailable');
+    if (new URL(req.url ?? '/', 'http://x').pathname !== PATH) return refuseUpgrade(duplex, 404, 'Not Found');
+    if (stopping) return refuseUpgrade(duplex, 503, 'Service Unavailable');
     const origin = req.headers.origin;
     const cookie = req.headers.cookie;
     // A browser attaches the cookie to any site's upgrade: only the allow-list's pages may use it.
     if (cookie !== undefined && (origin === undefined || !options.originAllowed(origin))) {
-      return refuse(duplex, 403, 'Forbidden');
+      return refuseUpgrade(duplex, 403, 'Forbidden');
     }
     const ip = options.clientIp(req);
-    if (!sockets.hasRoom(ip)) return refuse(duplex, 429, 'Too Many Requests');
+    if (!sockets.hasRoom(ip)) return refuseUpgrade(duplex, 429, 'Too Many Requests');
     wss.handleUpgrade(req, duplex, head, (ws) => connected(ws, req, ip, cookie));
   };
 
@@ -213,14 +196,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     options.connections?.inc();
     // Errors of one socket (a frame over maxPayload: ws closes it with 1009 itself) are that socket's business.
     ws.on('error', (error) => logger.debug({ err: error }, 'live socket error'));
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    const ping = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, PING_INTERVAL_MS);
-    ping.unref();
+    const stopPings = keepAlive(ws, PING_INTERVAL_MS);
     const closed = server.opened(
       {
         protocol: ws.protocol,
@@ -247,7 +223,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       { socket },
     );
     ws.once('close', (code, reason) => {
-      clearInterval(ping);
+      stopPings();
       open.delete(socket);
       sockets.closed(socket);
       options.connections?.dec();
@@ -271,23 +247,4 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-function refusal(message: string, code: string, reason?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...(reason && { reason }) } });
-}
-
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  if (error.extensions?.code) return error;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    extensions: { ...error.extensions, code },
-  });
-}
-
-function refuse(duplex: Duplex, status: number, text: string): void {
-  duplex.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  duplex.destroy();
 }
