@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AuditEventType } from '../audit/audit-event.entity.js';
 import type { RequestMeta } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
@@ -8,7 +7,8 @@ import { SessionEventType, type SessionEventPublisher } from '../sessions/sessio
 import { User } from '../users/user.entity.js';
 import type { AccountMailDeps } from './account-mail.js';
 import { LinkPurpose } from './link-token.entity.js';
-import { DONE, INVALID_LINK, LinkRefused, type Done, type InvalidLink } from './outcomes.js';
+import { followLink } from './follow-link.js';
+import { LinkRefused, type Done, type InvalidLink } from './outcomes.js';
 
 export interface ConfirmEmailChangeDeps extends Pick<AccountMailDeps, 'links' | 'audit'> {
   readonly invalidations: Pick<Invalidations, 'run'>;
@@ -28,37 +28,25 @@ export async function confirmEmailChange(
   em: Em,
   input: { readonly token: string; readonly meta: RequestMeta },
 ): Promise<Done | InvalidLink> {
-  const userId = await deps.links.peek(em, input.token, LinkPurpose.CHANGE_EMAIL);
-  if (!userId) return INVALID_LINK;
-  try {
-    await deps.invalidations.run(em, { kind: 'user', id: userId }, async (tx) => {
-      const spent = await deps.links.spend(tx, input.token, LinkPurpose.CHANGE_EMAIL);
-      if (spent?.userId !== userId || !spent.newEmail) throw new LinkRefused();
-      const now = deps.clock.now();
-      const changed = await tx.nativeUpdate(
-        User,
-        { id: userId },
-        { email: spent.newEmail, emailVerifiedAt: now, updatedAt: now },
-      );
-      if (changed === 0) throw new LinkRefused();
-      // Links mailed to the old address die with it.
-      await deps.links.voidAll(tx, userId, [
-        LinkPurpose.CHANGE_EMAIL,
-        LinkPurpose.VERIFY_EMAIL,
-        LinkPurpose.RESET_PASSWORD,
-      ]);
-      await deps.audit.record(tx, { type: AuditEventType.EMAIL_CHANGED, userId }, input.meta);
-      // Always: even from a verified address, the verified address is now another one (clients show it).
-      await deps.sessionEvents.publish(tx, userId, {
-        type: SessionEventType.EMAIL_VERIFIED,
-        sessionId: null,
-      });
-      return changed;
-    });
-  } catch (error) {
-    if (error instanceof LinkRefused || error instanceof UniqueConstraintViolationException)
-      return INVALID_LINK;
-    throw error;
-  }
-  return DONE;
+  const link = { token: input.token, purpose: LinkPurpose.CHANGE_EMAIL };
+  return followLink(deps, em, link, async (tx, { userId, newEmail }) => {
+    if (!newEmail) throw new LinkRefused();
+    const now = deps.clock.now();
+    const changed = await tx.nativeUpdate(
+      User,
+      { id: userId },
+      { email: newEmail, emailVerifiedAt: now, updatedAt: now },
+    );
+    if (changed === 0) throw new LinkRefused();
+    // Links mailed to the old address die with it.
+    await deps.links.voidAll(tx, userId, [
+      LinkPurpose.CHANGE_EMAIL,
+      LinkPurpose.VERIFY_EMAIL,
+      LinkPurpose.RESET_PASSWORD,
+    ]);
+    await deps.audit.record(tx, { type: AuditEventType.EMAIL_CHANGED, userId }, input.meta);
+    // Always: even from a verified address, the verified address is now another one (clients show it).
+    await deps.sessionEvents.publish(tx, userId, { type: SessionEventType.EMAIL_VERIFIED, sessionId: null });
+    return changed;
+  });
 }

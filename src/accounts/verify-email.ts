@@ -7,7 +7,8 @@ import { SessionEventType, type SessionEventPublisher } from '../sessions/sessio
 import { User } from '../users/user.entity.js';
 import type { AccountMailDeps } from './account-mail.js';
 import { LinkPurpose } from './link-token.entity.js';
-import { DONE, INVALID_LINK, LinkRefused, type Done, type InvalidLink } from './outcomes.js';
+import { followLink } from './follow-link.js';
+import type { Done, InvalidLink } from './outcomes.js';
 
 export interface VerifyEmailDeps extends Pick<AccountMailDeps, 'links' | 'audit'> {
   readonly invalidations: Pick<Invalidations, 'run'>;
@@ -27,12 +28,11 @@ export async function verifyEmail(
   em: Em,
   input: { readonly token: string; readonly meta: RequestMeta },
 ): Promise<Done | InvalidLink> {
-  const userId = await deps.links.peek(em, input.token, LinkPurpose.VERIFY_EMAIL);
-  if (!userId) return INVALID_LINK;
-  try {
-    await deps.invalidations.run(em, { kind: 'user', id: userId }, async (tx) => {
-      const spent = await deps.links.spend(tx, input.token, LinkPurpose.VERIFY_EMAIL);
-      if (spent?.userId !== userId) throw new LinkRefused(); // spent meanwhile by a concurrent request
+  return followLink(
+    deps,
+    em,
+    { token: input.token, purpose: LinkPurpose.VERIFY_EMAIL },
+    async (tx, { userId }) => {
       const now = deps.clock.now();
       const changed = await tx.nativeUpdate(
         User,
@@ -47,10 +47,6 @@ export async function verifyEmail(
         });
       }
       return changed;
-    });
-  } catch (error) {
-    if (error instanceof LinkRefused) return INVALID_LINK;
-    throw error;
-  }
-  return DONE;
+    },
+  );
 }
