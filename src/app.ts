@@ -35,15 +35,13 @@ import { createResolverContainer } from './resolvers.js';
 import { composeModules } from './module.js';
 import { runAll } from './run-all.js';
 import { buildDeclaredSchema } from './schema.js';
-import { corsMiddleware, originAllowed } from './http/cors.js';
 import { applyExpressSettings } from './http/express-settings.js';
-import { noStore } from './http/no-store.js';
 import { httpErrorHandler } from './http/errors.js';
 import { operationsRoutes } from './http/operations.js';
-import { securityHeaders } from './http/security-headers.js';
+import { handlerSequence } from './http/handler-sequence.js';
+import { everyRequest } from './http/every-request.js';
+import { graphqlGuards } from './http/graphql-guards.js';
 import { jwksRoute } from './http/jwks.js';
-import { originCheck } from './http/origin-check.js';
-import { requestContext } from './http/request-context.js';
 import { createInvalidations, type Invalidations } from './sessions/invalidations.js';
 import { SessionCache } from './sessions/session-cache.js';
 import { createSessionLoader } from './sessions/session-loader.js';
@@ -197,9 +195,9 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     cleanup.unshift(() => apollo.stop());
 
     applyExpressSettings(app, { trustProxy: config.trustProxy });
-    app.use(requestContext(logger));
-    app.use(securityHeaders({ landingPage: config.graphql.introspection }));
-    if (metrics.enabled) app.use(httpDuration(metrics.httpDuration));
+    // Each handler sequence is one Express layer: every layer walked costs a path match (handler-sequence.ts).
+    const more = metrics.enabled ? [httpDuration(metrics.httpDuration)] : [];
+    app.use(everyRequest({ logger, landingPage: config.graphql.introspection, more }));
     const authenticate = metrics.counted(createAuthenticate({ tokens: accessTokens, sessions, cookies }));
     const forkEm = () => db.orm.em.fork() as Em;
     const liveServer = startLiveGraphQL({
@@ -209,12 +207,12 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     cleanup.unshift(() => liveServer.stop()); // before Apollo's drain, which waits for every connection
     app.use(
       '/graphql',
-      corsMiddleware(config),
-      originCheck((origin) => originAllowed(config, origin)),
-      noStore,
-      authenticationMiddleware({ authenticate, clock, cookies }),
-      express.json({ limit: '100kb' }),
-      expressMiddleware(apollo, { context: graphqlContext(forkEm) }),
+      handlerSequence(
+        graphqlGuards(config),
+        authenticationMiddleware({ authenticate, clock, cookies }),
+        express.json({ limit: '100kb' }),
+        expressMiddleware(apollo, { context: graphqlContext(forkEm) }),
+      ),
     );
     // After /graphql, so that GraphQL requests do not walk these routers first.
     app.use(operationsRoutes({ metrics, token: config.metricsToken, db, invalidations }));
