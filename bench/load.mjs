@@ -15,7 +15,8 @@ import { percentile } from './stats.mjs';
  * @property {string} id  stable key in the JSON, e.g. `me-bearer`
  * @property {string} label  for the table
  * @property {string} description  what is sent, and what it costs the server
- * @property {'gatehouse' | 'bare' | 'metrics' | 'uncapped'} server  which child answers it (metrics: Gatehouse with METRICS_TOKEN; uncapped: PASSWORD_HASH_CONCURRENCY=0)
+ * @property {'gatehouse' | 'bare' | 'metrics' | 'metrics-off' | 'uncapped'} server  which child answers it
+ *   (metrics: Gatehouse with METRICS_TOKEN; metrics-off: its twin without; uncapped: PASSWORD_HASH_CONCURRENCY=0)
  * @property {string} [reference]  the bare-server scenario answering the same body, which its "x bare" divides by
  * @property {number} connections
  * @property {Record<string, string>} headers  added to BASE_HEADERS

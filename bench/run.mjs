@@ -21,7 +21,7 @@ import { createBenchDatabase, errorMessage } from './database.mjs';
 import { measureCacheTtlReads } from './cache-ttl.mjs';
 import { measureMeUnderLoginsOn, PARALLEL_LOGINS } from './login-pressure.mjs';
 import { startSeededServer } from './seeded-server.mjs';
-import { startMetricsServer, summarizeMetricsCost } from './metrics-cost.mjs';
+import { startMetricsServers, summarizeMetricsCost } from './metrics-cost.mjs';
 import { measureMetricsOverhead } from './metrics-overhead.mjs';
 import { countQueries } from './query-count.mjs';
 import { formatReport } from './report.mjs';
@@ -100,8 +100,8 @@ async function main() {
       track: servers,
     });
     progress(`bare server pid ${bare.pid} on ${bare.url}`);
-    // The same Gatehouse with METRICS_TOKEN set: what counting metrics costs a request (issue 16).
-    const metrics = await startMetricsServer({
+    // Twin children with and without METRICS_TOKEN: what counting metrics costs a request (issue 16).
+    const metrics = await startMetricsServers({
       root: ROOT,
       secrets,
       settings,
@@ -109,23 +109,25 @@ async function main() {
       databases,
       progress,
     });
-    progress(`metrics-on server pid ${metrics.server.pid} on ${metrics.server.url}`);
+    progress(
+      `metrics twins: on pid ${metrics.servers.metrics.pid}, off pid ${metrics.servers['metrics-off'].pid}`,
+    );
     const scenarios = new Map(
       [
         ...(await buildBareScenarios(bare.url, built.answers, settings)),
         ...built.scenarios.values(),
-        metrics.scenario,
+        ...metrics.scenarios,
       ].map((s) => [s.id, s]),
     );
     const throughput = await measureThroughput({
-      servers: { gatehouse, bare, metrics: metrics.server },
+      servers: { gatehouse, bare, ...metrics.servers },
       scenarios,
       refreshPool: built.refreshPool,
       settings,
       progress,
     });
     await bare.stop();
-    await metrics.server.stop();
+    await Promise.all(Object.values(metrics.servers).map((server) => server.stop()));
     // The same Gatehouse without the argon2 cap (PASSWORD_HASH_CONCURRENCY=0): what the cap changes (issue 17).
     const uncapped = await startSeededServer({
       root: ROOT,

@@ -15,7 +15,8 @@ import {
 import { RefreshPool } from './refresh-pool.mjs';
 
 /**
- * The `me` scenarios of all servers (the last: Gatehouse with metrics on, bench/metrics-cost.mjs), rotated in every round so none always runs first (or always after login):
+ * The `me` scenarios of all servers (the last two: Gatehouse twins with metrics on and off, bench/metrics-cost.mjs),
+ * rotated in every round so none always runs first (or always after login):
  * Gatehouse's and the bare server's take turns under the same noise.
  */
 export const ME_SCENARIOS = [
@@ -25,6 +26,7 @@ export const ME_SCENARIOS = [
   'me-bearer',
   'me-cookie',
   'me-bearer-metrics',
+  'me-bearer-metrics-off',
 ];
 /** Then, in this order, every round. */
 export const OTHER_SCENARIOS = ['my-sessions-bearer', 'refresh', 'login'];

@@ -14,7 +14,7 @@ import { startServer } from './server.mjs';
  * @param {Record<string, string>} options.extraEnv
  * @param {string} options.id  the `me` scenario's id
  * @param {string} options.label  the `me` scenario's label
- * @param {'metrics' | 'uncapped'} options.server  which child the scenarios name (`metrics`, `uncapped`)
+ * @param {'metrics' | 'metrics-off' | 'uncapped'} options.server  which child the scenarios name
  * @param {import('./settings.mjs').BenchSettings} options.settings
  * @param {Set<import('./server.mjs').RunningServer>} options.track
  * @param {import('./database.mjs').BenchDatabase[]} options.databases  the new database is added (dropped by the caller)
@@ -48,8 +48,12 @@ export async function startSeededServer(options) {
   const me = {
     id: options.id,
     label: options.label,
-    description: `${ME} by bearer to a Gatehouse child with ${Object.keys(options.extraEnv).join(', ')} set`,
-    server: /** @type {'metrics' | 'uncapped'} */ (options.server),
+    description:
+      `${ME} by bearer to a Gatehouse child ` +
+      (Object.keys(options.extraEnv).length > 0
+        ? `with ${Object.keys(options.extraEnv).join(', ')} set`
+        : 'started like the others, with nothing added'),
+    server: options.server,
     reference: 'me-bearer',
     connections: settings.connections,
     headers,
@@ -61,7 +65,7 @@ export async function startSeededServer(options) {
     id: `${options.id}-login`,
     label: `login, ${options.server}`,
     description: 'login(email, password, transport: BEARER)',
-    server: /** @type {'metrics' | 'uncapped'} */ (options.server),
+    server: options.server,
     connections: settings.loginConnections,
     headers: {},
     body: JSON.stringify({ query: LOGIN, variables: loginVariables }),

@@ -15,7 +15,8 @@ import { checkScaleOut } from './scale-out-check.mjs';
 const RUN = join(dirname(fileURLToPath(import.meta.url)), 'run.mjs');
 const BARE = ['bare-anonymous', 'bare-user'];
 const COMPARED = [...BARE, 'me-anonymous', 'me-bearer', 'me-cookie'];
-const SCENARIOS = [...COMPARED, 'me-bearer-metrics', 'my-sessions-bearer', 'refresh', 'login'];
+const METRICS = { 'me-bearer-metrics': 'metrics', 'me-bearer-metrics-off': 'metrics-off' };
+const SCENARIOS = [...COMPARED, ...Object.keys(METRICS), 'my-sessions-bearer', 'refresh', 'login'];
 /** /proc gives the server children's CPU time and resident set; elsewhere those figures are n/a. */
 const HAS_PROC = process.platform === 'linux';
 
@@ -82,7 +83,9 @@ function checkReport(report) {
         `scenarios.${id}.spread.${key} min and max`,
       );
     }
-    const server = BARE.includes(id) ? 'bare' : id === 'me-bearer-metrics' ? 'metrics' : 'gatehouse';
+    const server = BARE.includes(id)
+      ? 'bare'
+      : (METRICS[/** @type {keyof typeof METRICS} */ (id)] ?? 'gatehouse');
     expect(s?.server === server, `scenarios.${id}.server`);
     expect(isNumber(s?.failures?.total), `scenarios.${id}.failures.total`);
     expect(Array.isArray(s?.rounds) && s.rounds.length > 0, `scenarios.${id}.rounds`);

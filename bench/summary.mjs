@@ -93,6 +93,7 @@ export function summarizeScenarios(scenarios, rounds, references) {
         requestsPerSec: spreadOf((r) => r.requestsPerSec, 1),
         p99Ms: spreadOf((r) => r.p99Ms, 3),
         ratioToReference: spreadOf((r) => r.ratioToReference, 3),
+        cpuRatioToReference: spreadOf((r) => r.cpuRatioToReference, 3),
         serverCpuMsPerRequest: spreadOf((r) => r.serverCpuMsPerRequest, 4),
         rssMiB: spreadOf((r) => r.memory.rssMiB, 1),
         heapUsedMiB: spreadOf((r) => r.memory.heapUsedMiB, 1),
