@@ -11,7 +11,9 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   resolver: '<rootDir>/test/support/jest-resolver.js',
   moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
-  setupFiles: ['reflect-metadata'],
+  // MikroORM loaded as the app loads it, with storages that turn themselves off (src/db/orm-async-context.ts),
+  // whichever module a test file imports first.
+  setupFiles: ['reflect-metadata', '<rootDir>/src/db/orm-async-context.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
   reporters: [

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './db/orm-async-context.js'; // first: MikroORM's storages turn themselves off (see there)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
