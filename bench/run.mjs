@@ -21,7 +21,7 @@ import { createBenchDatabase, errorMessage } from './database.mjs';
 import { measureCacheTtlReads } from './cache-ttl.mjs';
 import { measureMeUnderLoginsOn, PARALLEL_LOGINS } from './login-pressure.mjs';
 import { startSeededServer } from './seeded-server.mjs';
-import { startMetricsServers, summarizeMetricsCost } from './metrics-cost.mjs';
+import { startMetricsTwins, summarizeMetricsCost } from './metrics-cost.mjs';
 import { measureMetricsOverhead } from './metrics-overhead.mjs';
 import { countQueries } from './query-count.mjs';
 import { formatReport } from './report.mjs';
@@ -100,8 +100,8 @@ async function main() {
       track: servers,
     });
     progress(`bare server pid ${bare.pid} on ${bare.url}`);
-    // Twin children with and without METRICS_TOKEN: what counting metrics costs a request (issue 16).
-    const metrics = await startMetricsServers({
+    // Twin apps in one process, with and without METRICS_TOKEN: what counting metrics costs a request (issue 16).
+    const metrics = await startMetricsTwins({
       root: ROOT,
       secrets,
       settings,
@@ -110,7 +110,7 @@ async function main() {
       progress,
     });
     progress(
-      `metrics twins: on pid ${metrics.servers.metrics.pid}, off pid ${metrics.servers['metrics-off'].pid}`,
+      `metrics twins pid ${metrics.process.pid}: on ${metrics.servers.metrics.url}, off ${metrics.process.url}`,
     );
     const scenarios = new Map(
       [
@@ -127,7 +127,7 @@ async function main() {
       progress,
     });
     await bare.stop();
-    await Promise.all(Object.values(metrics.servers).map((server) => server.stop()));
+    await metrics.process.stop();
     // The same Gatehouse without the argon2 cap (PASSWORD_HASH_CONCURRENCY=0): what the cap changes (issue 17).
     const uncapped = await startSeededServer({
       root: ROOT,

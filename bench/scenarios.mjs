@@ -25,8 +25,8 @@ export const ME_SCENARIOS = [
   'me-anonymous',
   'me-bearer',
   'me-cookie',
-  'me-bearer-metrics',
   'me-bearer-metrics-off',
+  'me-bearer-metrics',
 ];
 /** Then, in this order, every round. */
 export const OTHER_SCENARIOS = ['my-sessions-bearer', 'refresh', 'login'];

@@ -4,9 +4,9 @@ import { createBenchDatabase } from './database.mjs';
 import { startServer } from './server.mjs';
 
 /**
- * One more Gatehouse child for a comparison with the main one (metrics on, argon2 uncapped): started like it, with
- * `extraEnv` on top, on a database of its own (an embedded database belongs to one process), with a reader of its
- * own and a user to log in as. Returns its `me` by bearer and login scenarios, each checked once.
+ * One more Gatehouse child for a comparison with the main one (argon2 uncapped): started like it, with `extraEnv` on
+ * top, on a database of its own (an embedded database belongs to one process), with a reader of its own and a user
+ * to log in as. Returns its `me` by bearer and login scenarios, each checked once.
  *
  * @param {object} options
  * @param {string} options.root
@@ -14,7 +14,7 @@ import { startServer } from './server.mjs';
  * @param {Record<string, string>} options.extraEnv
  * @param {string} options.id  the `me` scenario's id
  * @param {string} options.label  the `me` scenario's label
- * @param {'metrics' | 'metrics-off' | 'uncapped'} options.server  which child the scenarios name
+ * @param {'uncapped'} options.server  which child the scenarios name
  * @param {import('./settings.mjs').BenchSettings} options.settings
  * @param {Set<import('./server.mjs').RunningServer>} options.track
  * @param {import('./database.mjs').BenchDatabase[]} options.databases  the new database is added (dropped by the caller)
@@ -30,17 +30,35 @@ export async function startSeededServer(options) {
     nodeArgs: settings.serverNodeArgs,
     track: options.track,
   });
-  const session = await registerBearer(server.url, newCredentials(`${options.server}-reader`));
+  const described = `with ${Object.keys(options.extraEnv).join(', ')} set`;
+  return { server, ...(await seedReader(server.url, { ...options, described })) };
+}
+
+/**
+ * Registers a reader and a user to log in as on a running Gatehouse, and returns its `me` by bearer and login
+ * scenarios, each checked once.
+ *
+ * @param {string} url
+ * @param {object} options
+ * @param {string} options.id  the `me` scenario's id
+ * @param {string} options.label  the `me` scenario's label
+ * @param {'metrics' | 'metrics-off' | 'uncapped'} options.server  which child the scenarios name
+ * @param {string} options.described  how this Gatehouse differs, for the scenario's description
+ * @param {{ connections: number, loginConnections: number }} options.settings
+ */
+export async function seedReader(url, options) {
+  const { settings } = options;
+  const session = await registerBearer(url, newCredentials(`${options.server}-reader`));
   const loginUser = newCredentials(`${options.server}-login`);
-  await registerBearer(server.url, loginUser);
+  await registerBearer(url, loginUser);
   const headers = { authorization: `Bearer ${session.accessToken}` };
-  const res = await gql(server.url, ME, {}, headers);
+  const res = await gql(url, ME, {}, headers);
   if (res.status !== 200 || res.body.data?.me?.id !== session.userId) {
     throw new Error(`pre-flight of ${ME} on the ${options.server} server failed: ${res.status} ${res.text}`);
   }
   const answer = res.text;
   const loginVariables = { ...loginUser, transport: 'BEARER' };
-  const loginRes = await gql(server.url, LOGIN, loginVariables);
+  const loginRes = await gql(url, LOGIN, loginVariables);
   if (typeof loginRes.body.data?.login?.refreshToken !== 'string') {
     throw new Error(`pre-flight of login on the ${options.server} server failed: ${loginRes.text}`);
   }
@@ -48,11 +66,7 @@ export async function startSeededServer(options) {
   const me = {
     id: options.id,
     label: options.label,
-    description:
-      `${ME} by bearer to a Gatehouse child ` +
-      (Object.keys(options.extraEnv).length > 0
-        ? `with ${Object.keys(options.extraEnv).join(', ')} set`
-        : 'started like the others, with nothing added'),
+    description: `${ME} by bearer to a Gatehouse ${options.described}`,
     server: options.server,
     reference: 'me-bearer',
     connections: settings.connections,
@@ -71,5 +85,5 @@ export async function startSeededServer(options) {
     body: JSON.stringify({ query: LOGIN, variables: loginVariables }),
     check: (body) => body.includes('"refreshToken":"ghr_') && !body.includes('"errors"'),
   };
-  return { server, me, login };
+  return { me, login };
 }

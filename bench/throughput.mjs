@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runScenario } from './load.mjs';
 import { eventLoopBusy, runMemory } from './child-figures.mjs';
+import { METRICS_SCENARIO, METRICS_TWIN_SCENARIO } from './metrics-cost.mjs';
 import { ME_SCENARIOS, OTHER_SCENARIOS } from './scenarios.mjs';
 import { round } from './stats.mjs';
 
@@ -88,7 +89,7 @@ export async function measureThroughput({ servers, scenarios, refreshPool, setti
   /** @type {import('./summary.mjs').Round[]} */
   const rounds = [];
   for (let r = 0; r < settings.rounds; r++) {
-    const order = [...rotate(ME_SCENARIOS, r), ...OTHER_SCENARIOS];
+    const order = [...swapTwinsOnOddRounds(rotate(ME_SCENARIOS, r), r), ...OTHER_SCENARIOS];
     const results = new Map();
     for (const id of order) {
       const result = await run(id, settings.durationSec);
@@ -114,6 +115,20 @@ export async function measureThroughput({ servers, scenarios, refreshPool, setti
       starved: refreshPool.starved,
     },
   };
+}
+
+/**
+ * The metrics twins (one process, bench/metrics-cost.mjs) run next to each other; every other round the other one
+ * goes first, so that neither always runs right after another child's scenario.
+ *
+ * @param {string[]} order
+ * @param {number} round
+ */
+function swapTwinsOnOddRounds(order, round) {
+  const on = order.indexOf(METRICS_SCENARIO);
+  const off = order.indexOf(METRICS_TWIN_SCENARIO);
+  if (round % 2 === 1 && on >= 0 && off >= 0) [order[on], order[off]] = [order[off], order[on]];
+  return order;
 }
 
 /**
