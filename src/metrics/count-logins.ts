@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import type { Counter } from 'prom-client';
 import { Kind } from 'graphql';
 
@@ -14,24 +14,26 @@ export function countLogins(counter: Counter<'outcome'>): ApolloServerPlugin {
     RATE_LIMITED: counter.labels('rate_limited'),
     refused: counter.labels('refused'),
   };
+  // One listener for every request (it keeps no per-request state): nothing allocated per request.
+  const listener: GraphQLRequestListener<BaseContext> = {
+    async willSendResponse({ operation, response }) {
+      if (operation?.operation !== 'mutation' || response.body.kind !== 'single') return;
+      const { data, errors } = response.body.singleResult;
+      for (const selection of operation.selectionSet.selections) {
+        if (selection.kind !== Kind.FIELD || selection.name.value !== 'login') continue;
+        const key = (selection.alias ?? selection.name).value;
+        if (data?.[key] != null) {
+          outcomes.success.inc();
+          continue;
+        }
+        const code = errors?.find((e) => e.path?.[0] === key)?.extensions?.code;
+        (code === 'UNAUTHENTICATED' || code === 'RATE_LIMITED' ? outcomes[code] : outcomes.refused).inc();
+      }
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async willSendResponse({ operation, response }) {
-          if (operation?.operation !== 'mutation' || response.body.kind !== 'single') return;
-          const { data, errors } = response.body.singleResult;
-          for (const selection of operation.selectionSet.selections) {
-            if (selection.kind !== Kind.FIELD || selection.name.value !== 'login') continue;
-            const key = (selection.alias ?? selection.name).value;
-            if (data?.[key] != null) {
-              outcomes.success.inc();
-              continue;
-            }
-            const code = errors?.find((e) => e.path?.[0] === key)?.extensions?.code;
-            (code === 'UNAUTHENTICATED' || code === 'RATE_LIMITED' ? outcomes[code] : outcomes.refused).inc();
-          }
-        },
-      };
+      return listener;
     },
   };
 }
