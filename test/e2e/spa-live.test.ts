@@ -1,8 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { gql } from '../support/client.js';
 import { browserPlanFromEnv } from '../support/browser.js';
+import { buildSpa, serveSpa } from '../support/spa.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { loginBearer, PASSWORD, registerBearer } from '../support/users.js';
@@ -16,7 +16,6 @@ import { SESSION_EVENTS } from '../../src/realtime/session-events.js';
 
 const plan = browserPlanFromEnv();
 if (!plan.run) process.stderr.write(`\n${plan.notice}\n\n`);
-const ROOT = join(__dirname, '..', '..');
 
 let db: TestDatabase;
 let server: TestServer;
@@ -26,22 +25,6 @@ let browser: Browser | undefined;
 let page: Page;
 let user: { email: string; userId: string };
 const pageProblems: string[] = [];
-
-function serveSpa(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, ['examples/spa/serve.mjs', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /SPA listening on (http:\/\/[^/\s]+)\//.exec(out);
-      if (match) resolve({ child, origin: match[1]! });
-    });
-  });
-}
 
 /** Logs in through the form and waits until the page's socket listens for this user's events on the server. */
 async function logInLive(listeners: number): Promise<string> {
@@ -62,10 +45,7 @@ async function status(text: string): Promise<void> {
   'the SPA example, live (sessionEvents over WebSocket in Chromium)',
   () => {
     beforeAll(async () => {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'examples/spa'], {
-        cwd: ROOT,
-        stdio: 'pipe',
-      });
+      buildSpa();
       ({ child: spa, origin: spaOrigin } = await serveSpa());
       db = await createTestDatabase();
       server = await startServer(db);

@@ -1,7 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { browserPlanFromEnv } from '../support/browser.js';
+import { buildSpa, serveSpa } from '../support/spa.js';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { PASSWORD, registerBearer } from '../support/users.js';
@@ -15,7 +15,6 @@ import { PASSWORD, registerBearer } from '../support/users.js';
 
 const plan = browserPlanFromEnv();
 if (!plan.run) process.stderr.write(`\n${plan.notice}\n\n`);
-const ROOT = join(__dirname, '..', '..');
 
 let db: TestDatabase;
 let server: TestServer;
@@ -25,34 +24,14 @@ let browser: Browser | undefined;
 let page: Page;
 const pageProblems: string[] = [];
 
-/** Starts examples/spa/serve.mjs on a free loopback port; resolves with its origin spelled with `localhost`. */
-function serveSpa(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, ['examples/spa/serve.mjs', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /SPA listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (match) resolve({ child, origin: `http://localhost:${match[1]}` });
-    });
-  });
-}
-
 async function shows(state: 'login' | 'account'): Promise<void> {
   await page.waitForSelector(`body[data-state="${state}"]`);
 }
 
 (plan.run ? describe : describe.skip)('passkeys in the SPA example (Chromium, virtual authenticator)', () => {
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'examples/spa'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
-    ({ child: spa, origin: spaOrigin } = await serveSpa());
+    buildSpa();
+    ({ child: spa, origin: spaOrigin } = await serveSpa('localhost'));
     db = await createTestDatabase();
     server = await startServer(db, { env: { WEBAUTHN_ORIGINS: spaOrigin } });
     browser = await chromium.launch({

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import qrcode from 'qrcode-generator';
 import { gql } from '../support/client.js';
 import { browserPlanFromEnv } from '../support/browser.js';
+import { buildSpa, serveSpa } from '../support/spa.js';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { PASSWORD, registerBearer } from '../support/users.js';
@@ -35,23 +36,6 @@ let user: { email: string; userId: string };
 let secret: string;
 let recoveryCodes: string[];
 const pageProblems: string[] = [];
-
-/** Starts examples/spa/serve.mjs on a free port of 127.0.0.1; resolves with its origin. */
-function serveSpa(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, ['examples/spa/serve.mjs', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /SPA listening on (http:\/\/[^/\s]+)\//.exec(out);
-      if (match) resolve({ child, origin: match[1]! });
-    });
-  });
-}
 
 type BodyState = 'login' | 'second-factor' | 'account';
 type SecurityState = 'off' | 'reauth' | 'enrolling' | 'codes' | 'on';
@@ -130,10 +114,7 @@ const liveSessions = () =>
 
 (plan.run ? describe : describe.skip)('TOTP and recovery codes in the SPA example (Chromium)', () => {
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'examples/spa'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
+    buildSpa();
     ({ child: spa, origin: spaOrigin } = await serveSpa());
     db = await createTestDatabase();
     server = await startServer(db);

@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { gql } from '../support/client.js';
 import { browserPlanFromEnv } from '../support/browser.js';
+import { buildSpa, serveSpa } from '../support/spa.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
@@ -34,35 +35,6 @@ let mark = Date.now();
 function lap(name: string): void {
   timings[name] = Date.now() - mark;
   mark = Date.now();
-}
-
-/** Compiles examples/spa with its own tsconfig (DOM lib): this also typechecks the browser code. */
-function buildSpa(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'examples/spa'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-}
-
-/** Starts examples/spa/serve.mjs on a free port of 127.0.0.1 (the API's host name: same site, other origin). */
-function serveSpa(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, ['examples/spa/serve.mjs', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve.mjs did not start: ${out}`)), 10_000);
-    child.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /SPA listening on (http:\/\/[^/\s]+)\//.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, origin: match[1]! });
-      }
-    });
-  });
 }
 
 /** Waits until the page is in `state` (index.html's <body data-state>), and checks what the user actually sees. */
