@@ -54,6 +54,14 @@ export type RegisterResult =
 
 const PENDING = { ok: true, opened: null, deviceToken: null } as const;
 
+/** What a register request carries. */
+interface RegisterInput {
+  readonly email: string;
+  readonly password: string;
+  readonly transport: Transport;
+  readonly meta: RequestMeta;
+}
+
 /**
  * Creates an account and logs it in: the user, its first session, the REGISTERED event and the verification mail
  * commit together, so a failure leaves neither an account nobody logged in to nor an unaudited one.
@@ -62,16 +70,7 @@ const PENDING = { ok: true, opened: null, deviceToken: null } as const;
  * taken one gets a "someone tried to register" mail, and both are answered alike (PENDING). Both pay one argon2
  * hash and write one mail and an audit row, so the time does not tell them apart either.
  */
-export async function register(
-  deps: RegisterDeps,
-  em: Em,
-  input: {
-    readonly email: string;
-    readonly password: string;
-    readonly transport: Transport;
-    readonly meta: RequestMeta;
-  },
-): Promise<RegisterResult> {
+export async function register(deps: RegisterDeps, em: Em, input: RegisterInput): Promise<RegisterResult> {
   const { meta } = input;
   const allowed = await guard(deps, em, meta, () => deps.rateLimits.beforeRegister(clientIp(meta)));
   if (!allowed.ok) return allowed;
@@ -84,16 +83,7 @@ export async function register(
   return done.ok ? done.value : done;
 }
 
-async function registerOpen(
-  deps: RegisterDeps,
-  em: Em,
-  input: {
-    readonly email: string;
-    readonly password: string;
-    readonly transport: Transport;
-    readonly meta: RequestMeta;
-  },
-): Promise<RegisterResult> {
+async function registerOpen(deps: RegisterDeps, em: Em, input: RegisterInput): Promise<RegisterResult> {
   const { transport, meta } = input;
   let opened: OpenedSession | undefined;
   const created = await createUser(em, deps.clock, input, deps.passwords.hash, async (tx, user) => {
@@ -107,7 +97,7 @@ async function registerOpen(
 async function registerVerifyFirst(
   deps: RegisterDeps,
   em: Em,
-  input: { readonly email: string; readonly password: string; readonly meta: RequestMeta },
+  input: Omit<RegisterInput, 'transport'>,
 ): Promise<RegisterResult> {
   const { meta } = input;
   const created = await createUser(em, deps.clock, input, deps.passwords.hash, async (tx, user) => {
