@@ -42,6 +42,7 @@ import { operationsRoutes } from './http/operations.js';
 import { handlerSequence } from './http/handler-sequence.js';
 import { everyRequest } from './http/every-request.js';
 import { graphqlGuards } from './http/graphql-guards.js';
+import { jsonBody } from './http/json-body.js';
 import { jwksRoute } from './http/jwks.js';
 import { createInvalidations, type Invalidations } from './sessions/invalidations.js';
 import { SessionCache } from './sessions/session-cache.js';
@@ -211,7 +212,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       handlerSequence(
         graphqlGuards(config),
         authenticationMiddleware({ authenticate, clock, cookies }),
-        express.json({ limit: '100kb' }),
+        jsonBody({ limitBytes: 100 * 1024 }),
         expressMiddleware(apollo, { context: graphqlContext(forkEm) }),
       ),
     );
