@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import './db/orm-async-context.js'; // first: MikroORM's storages turn themselves off (see there)
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { PGlite } from '@electric-sql/pglite';
-import express from 'express';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
@@ -43,6 +42,7 @@ import { handlerSequence } from './http/handler-sequence.js';
 import { everyRequest } from './http/every-request.js';
 import { graphqlGuards } from './http/graphql-guards.js';
 import { jsonBody } from './http/json-body.js';
+import { createExpressServer } from './http/express-server.js';
 import { jwksRoute } from './http/jwks.js';
 import { createInvalidations, type Invalidations } from './sessions/invalidations.js';
 import { SessionCache } from './sessions/session-cache.js';
@@ -188,8 +188,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       },
     });
 
-    const app = express();
-    const httpServer = createServer(app);
+    const { app, httpServer } = createExpressServer();
     const apollo = createApolloServer({ schema, httpServer, config, logger });
     apollo.addPlugin(responseExtensionsPlugin());
     apollo.addPlugin(metrics.loginPlugin);
