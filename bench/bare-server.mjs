@@ -8,9 +8,14 @@
  * benchmark's reader (BARE_ME_USER, a fixed `{ id, email, roles }` taken from Gatehouse's own answer) to a request
  * that carries an Authorization header, which is never looked at beyond its presence: authentication that costs
  * nothing. Apollo keeps its defaults otherwise, with `csrfPrevention: true` and no batching, as Gatehouse has them.
+ *
+ * With BARE_HTTP=born it runs on Gatehouse's HTTP construction (dist/http/express-server.js: requests and
+ * responses born with the app's prototypes, so Express's per-request `setPrototypeOf` leaves hidden classes shared)
+ * and nothing else of Gatehouse: the yardstick for what Gatehouse's own work costs once both servers have that fix.
  */
 import { createServer } from 'node:http';
 import process from 'node:process';
+import { URL } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -31,8 +36,7 @@ async function main() {
   const port = Number(required('PORT'));
   const host = required('HOST');
 
-  const app = express();
-  const httpServer = createServer(app);
+  const { app, httpServer } = process.env.BARE_HTTP === 'born' ? await bornServer() : plainServer();
   /** @type {import('@apollo/server').ApolloServerOptions<BareContext>} */
   const options = {
     schema: SCHEMA,
@@ -74,6 +78,23 @@ async function main() {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** Stock Express on Node's http server. */
+function plainServer() {
+  const app = express();
+  return { app, httpServer: createServer(app) };
+}
+
+/**
+ * Gatehouse's HTTP construction, from its build (`npm run bench` builds first).
+ *
+ * @returns {Promise<{ app: import('express').Express, httpServer: import('node:http').Server }>}
+ */
+async function bornServer() {
+  const built = new URL('../dist/http/express-server.js', import.meta.url);
+  const { createExpressServer } = await import(built.href);
+  return createExpressServer();
 }
 
 /** @param {string} name */

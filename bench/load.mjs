@@ -15,9 +15,11 @@ import { percentile } from './stats.mjs';
  * @property {string} id  stable key in the JSON, e.g. `me-bearer`
  * @property {string} label  for the table
  * @property {string} description  what is sent, and what it costs the server
- * @property {'gatehouse' | 'bare' | 'metrics' | 'metrics-off' | 'uncapped'} server  which child answers it
- *   (metrics: Gatehouse with METRICS_TOKEN; metrics-off: its twin without; uncapped: PASSWORD_HASH_CONCURRENCY=0)
+ * @property {'gatehouse' | 'bare' | 'bare-born' | 'metrics' | 'metrics-off' | 'uncapped'} server  which child
+ *   answers it (bare-born: the bare server on Gatehouse's HTTP construction; metrics: Gatehouse with METRICS_TOKEN;
+ *   metrics-off: its twin without; uncapped: PASSWORD_HASH_CONCURRENCY=0)
  * @property {string} [reference]  the bare-server scenario answering the same body, which its "x bare" divides by
+ * @property {string} [bornReference]  the same, on the bare server with Gatehouse's HTTP construction
  * @property {number} connections
  * @property {Record<string, string>} headers  added to BASE_HEADERS
  * @property {string} [body]

@@ -65,6 +65,22 @@ export function formatReport(report) {
     'server CPU per request divided by this one\'s; "x bare anon": req/s divided by the bare server\'s anonymous',
     'req/s. The bare server answers the reader to any request with an Authorization header, never verified.',
     '',
+    "Gatehouse against the same bare server on Gatehouse's HTTP construction (born prototypes, no other Gatehouse code):",
+    '',
+    ...table(
+      ['scenario', 'vs', 'x bare', 'p99 x bare', 'x bare CPU'],
+      all
+        .filter((s) => s.bornReference !== null)
+        .map((s) => [
+          s.label,
+          String(byId(s.bornReference)?.label ?? s.bornReference),
+          ratioText(s.median.ratioToBorn),
+          fixed(s.median.p99RatioToBorn, 2),
+          ratioText(s.median.cpuRatioToBorn),
+        ]),
+    ),
+    "What Gatehouse's own work costs once both servers keep Express's requests on shared hidden classes.",
+    '',
     ...metricsCostLines(report.metricsCost),
     'Every Gatehouse scenario against anonymous me:',
     '',

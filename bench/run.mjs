@@ -92,14 +92,20 @@ async function main() {
     const seeds = await seed(gatehouse.url, settings);
     const built = await buildScenarios(gatehouse.url, seeds, settings);
     // The bare server answers Gatehouse's reader, so it starts once the reader exists.
-    const bare = await startServer({
-      root: ROOT,
-      entry: BARE_SERVER,
-      env: { BARE_ME_USER: bareUserOf(built.answers) },
-      nodeArgs,
-      track: servers,
-    });
-    progress(`bare server pid ${bare.pid} on ${bare.url}`);
+    const startBare = (/** @type {Record<string, string>} */ env) =>
+      startServer({
+        root: ROOT,
+        entry: BARE_SERVER,
+        env: { BARE_ME_USER: bareUserOf(built.answers), ...env },
+        nodeArgs,
+        track: servers,
+      });
+    const bare = await startBare({});
+    // The same bare server on Gatehouse's HTTP construction: what Gatehouse's own work costs beside an equal server.
+    const bareBorn = await startBare({ BARE_HTTP: 'born' });
+    progress(
+      `bare servers pid ${bare.pid} on ${bare.url}, ${bareBorn.pid} (born prototypes) on ${bareBorn.url}`,
+    );
     // Twin apps in one process, with and without METRICS_TOKEN: what counting metrics costs a request (issue 16).
     const metrics = await startMetricsTwins({
       root: ROOT,
@@ -115,18 +121,20 @@ async function main() {
     const scenarios = new Map(
       [
         ...(await buildBareScenarios(bare.url, built.answers, settings)),
+        ...(await buildBareScenarios(bareBorn.url, built.answers, settings, 'born')),
         ...built.scenarios.values(),
         ...metrics.scenarios,
       ].map((s) => [s.id, s]),
     );
     const throughput = await measureThroughput({
-      servers: { gatehouse, bare, ...metrics.servers },
+      servers: { gatehouse, bare, 'bare-born': bareBorn, ...metrics.servers },
       scenarios,
       refreshPool: built.refreshPool,
       settings,
       progress,
     });
     await bare.stop();
+    await bareBorn.stop();
     await metrics.process.stop();
     // The same Gatehouse without the argon2 cap (PASSWORD_HASH_CONCURRENCY=0): what the cap changes (issue 17).
     const uncapped = await startSeededServer({

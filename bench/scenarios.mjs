@@ -15,13 +15,16 @@ import {
 import { RefreshPool } from './refresh-pool.mjs';
 
 /**
- * The `me` scenarios of all servers (the last two: Gatehouse twins with metrics on and off, bench/metrics-cost.mjs),
+ * The `me` scenarios of all servers (the bare server stock and on Gatehouse's HTTP construction; the last two:
+ * Gatehouse twins with metrics on and off, bench/metrics-cost.mjs),
  * rotated in every round so none always runs first (or always after login):
  * Gatehouse's and the bare server's take turns under the same noise.
  */
 export const ME_SCENARIOS = [
   'bare-anonymous',
   'bare-user',
+  'bare-born-anonymous',
+  'bare-born-user',
   'me-anonymous',
   'me-bearer',
   'me-cookie',
@@ -103,6 +106,7 @@ export async function buildScenarios(url, seeds, settings) {
       description: `${ME} with no credentials: the baseline (no token, no cookie, no database)`,
       server: 'gatehouse',
       reference: 'bare-anonymous',
+      bornReference: 'bare-born-anonymous',
       connections,
       headers: {},
       body: meBody,
@@ -114,6 +118,7 @@ export async function buildScenarios(url, seeds, settings) {
       description: `${ME} with Authorization: Bearer <access token> (signature check + session state, both cached)`,
       server: 'gatehouse',
       reference: 'bare-user',
+      bornReference: 'bare-born-user',
       connections,
       headers: bearer,
       body: meBody,
@@ -125,6 +130,7 @@ export async function buildScenarios(url, seeds, settings) {
       description: `${ME} with the ${COOKIE_NAME} session cookie (cookie recognised once, then cached; session cached)`,
       server: 'gatehouse',
       reference: 'bare-user',
+      bornReference: 'bare-born-user',
       connections,
       headers: cookie,
       body: meBody,
@@ -198,13 +204,19 @@ export function bareUserOf(answers) {
  * The bare server's two scenarios, each checked once to answer exactly what Gatehouse answers: `me: null`
  * without credentials, and the reader to a request that carries the reader's very Authorization header (which
  * the bare server never verifies). Same request, same answer: what is left between the two servers is Gatehouse.
+ * `born`: the bare server on Gatehouse's HTTP construction (BARE_HTTP=born), scenarios `bare-born-*` referred to
+ * the stock bare server's (what the construction alone is worth).
  *
  * @param {string} url  the bare server's /graphql
  * @param {ExpectedAnswers} answers
  * @param {{ connections: number }} settings
+ * @param {'stock' | 'born'} [http]
  * @returns {Promise<import('./load.mjs').Scenario[]>}
  */
-export async function buildBareScenarios(url, answers, settings) {
+export async function buildBareScenarios(url, answers, settings, http = 'stock') {
+  const born = http === 'born';
+  const prefix = born ? 'bare-born' : 'bare';
+  const label = born ? 'bare (born prototypes)' : 'bare';
   const meBody = JSON.stringify({ query: ME });
   const anonymous = await gql(url, ME, {}, {});
   const reader = await gql(url, ME, {}, answers.readerHeaders);
@@ -214,16 +226,18 @@ export async function buildBareScenarios(url, answers, settings) {
   ])) {
     if (res.status !== 200 || res.text !== expected) {
       throw new Error(
-        `pre-flight of the bare server (${name}): expected Gatehouse's answer ${expected}, got ${res.status} ${res.text}`,
+        `pre-flight of the ${label} server (${name}): expected Gatehouse's answer ${expected}, got ${res.status} ${res.text}`,
       );
     }
   }
   return [
     {
-      id: 'bare-anonymous',
-      label: 'bare, anonymous',
-      description: `${ME} to a bare Apollo 5 + Express 5 server (no Gatehouse code), answering me: null`,
-      server: 'bare',
+      id: `${prefix}-anonymous`,
+      label: `${label}, anonymous`,
+      description:
+        `${ME} to a bare Apollo 5 + Express 5 server (no Gatehouse code${born ? ' but its HTTP construction' : ''}), ` +
+        'answering me: null',
+      server: born ? 'bare-born' : 'bare',
       reference: 'bare-anonymous',
       connections: settings.connections,
       headers: {},
@@ -231,13 +245,13 @@ export async function buildBareScenarios(url, answers, settings) {
       check: (body) => body === answers.anonymous,
     },
     {
-      id: 'bare-user',
-      label: 'bare, user',
+      id: `${prefix}-user`,
+      label: `${label}, user`,
       description:
         `${ME} to the bare server with the reader's Authorization header (present, never verified), answering ` +
         "the reader's fixed user object: Gatehouse's authenticated answer, byte for byte",
-      server: 'bare',
-      reference: 'bare-anonymous',
+      server: born ? 'bare-born' : 'bare',
+      reference: born ? 'bare-user' : 'bare-anonymous',
       connections: settings.connections,
       headers: answers.readerHeaders,
       body: meBody,

@@ -13,7 +13,9 @@ import { haproxyPath } from './haproxy.mjs';
 import { checkScaleOut } from './scale-out-check.mjs';
 
 const RUN = join(dirname(fileURLToPath(import.meta.url)), 'run.mjs');
-const BARE = ['bare-anonymous', 'bare-user'];
+const BARE = ['bare-anonymous', 'bare-user', 'bare-born-anonymous', 'bare-born-user'];
+/** Gatehouse's `me` scenarios, each also set beside the bare server on Gatehouse's HTTP construction. */
+const BESIDE_BORN = ['me-anonymous', 'me-bearer', 'me-cookie'];
 const COMPARED = [...BARE, 'me-anonymous', 'me-bearer', 'me-cookie'];
 const METRICS = { 'me-bearer-metrics': 'metrics', 'me-bearer-metrics-off': 'metrics-off' };
 const SCENARIOS = [...COMPARED, ...Object.keys(METRICS), 'my-sessions-bearer', 'refresh', 'login'];
@@ -75,6 +77,7 @@ function checkReport(report) {
       'gcMsPerRequest',
     ];
     if (COMPARED.includes(id)) keys.push('ratioToReference', 'p99RatioToReference');
+    if (BESIDE_BORN.includes(id)) keys.push('ratioToBorn', 'p99RatioToBorn');
     if (HAS_PROC) keys.push('serverCpuMsPerRequest', 'rssMiB');
     for (const key of keys) expect(isNumber(s?.median?.[key]), `scenarios.${id}.median.${key}`);
     for (const key of ['requestsPerSec', 'p99Ms']) {
@@ -84,7 +87,9 @@ function checkReport(report) {
       );
     }
     const server = BARE.includes(id)
-      ? 'bare'
+      ? id.startsWith('bare-born')
+        ? 'bare-born'
+        : 'bare'
       : (METRICS[/** @type {keyof typeof METRICS} */ (id)] ?? 'gatehouse');
     expect(s?.server === server, `scenarios.${id}.server`);
     expect(isNumber(s?.failures?.total), `scenarios.${id}.failures.total`);

@@ -35,6 +35,7 @@ export function summarizeScenarios(scenarios, rounds, references) {
         id === undefined ? undefined : results.get(id);
       const base = versus(references.baseline);
       const ref = versus(scenario.reference);
+      const born = versus(scenario.bornReference);
       const bare = versus(references.bareBaseline);
       return [
         {
@@ -44,6 +45,9 @@ export function summarizeScenarios(scenarios, rounds, references) {
           ratioToReference: throughputRatio(r, ref),
           cpuRatioToReference: cpuRatio(r, ref),
           p99RatioToReference: ref ? r.p99Ms / ref.p99Ms : Number.NaN,
+          ratioToBorn: throughputRatio(r, born),
+          cpuRatioToBorn: cpuRatio(r, born),
+          p99RatioToBorn: born ? r.p99Ms / born.p99Ms : Number.NaN,
           ratioToBareAnonymous: throughputRatio(r, bare),
           ...r,
         },
@@ -68,6 +72,7 @@ export function summarizeScenarios(scenarios, rounds, references) {
       description: scenario.description,
       server: scenario.server,
       reference: scenario.reference ?? null,
+      bornReference: scenario.bornReference ?? null,
       connections: scenario.connections,
       median: {
         requestsPerSec: med((r) => r.requestsPerSec, 1),
@@ -77,6 +82,9 @@ export function summarizeScenarios(scenarios, rounds, references) {
         ratioToReference: med((r) => r.ratioToReference, 3),
         p99RatioToReference: med((r) => r.p99RatioToReference, 3),
         ratioToBareAnonymous: med((r) => r.ratioToBareAnonymous, 3),
+        ratioToBorn: med((r) => r.ratioToBorn, 3),
+        cpuRatioToBorn: med((r) => r.cpuRatioToBorn, 3),
+        p99RatioToBorn: med((r) => r.p99RatioToBorn, 3),
         serverCpuMsPerRequest: med((r) => r.serverCpuMsPerRequest, 4),
         cpuRatioToBaseline: med((r) => r.cpuRatio, 3),
         cpuRatioToReference: med((r) => r.cpuRatioToReference, 3),
@@ -116,6 +124,8 @@ export function summarizeScenarios(scenarios, rounds, references) {
         ratioToReference: round(r.ratioToReference, 3),
         p99RatioToReference: round(r.p99RatioToReference, 3),
         ratioToBareAnonymous: round(r.ratioToBareAnonymous, 3),
+        ratioToBorn: round(r.ratioToBorn, 3),
+        cpuRatioToBorn: round(r.cpuRatioToBorn, 3),
         serverCpuMsPerRequest: r.serverCpuMsPerRequest === null ? null : round(r.serverCpuMsPerRequest, 4),
         cpuRatioToBaseline: round(r.cpuRatio, 3),
         cpuRatioToReference: round(r.cpuRatioToReference, 3),
