@@ -52,7 +52,7 @@ import { ensureAdmin } from './users/user-service.js';
 import { createInstrumentation } from './metrics/instrumentation.js';
 import { createAccounts } from './accounts/create-accounts.js';
 import { startMail, type Mail } from './mail/create-mail.js';
-import { httpDuration } from './metrics/http-duration.js';
+import { observeHttpDuration } from './metrics/http-duration.js';
 import { createLiveEvents, type LiveEvents } from './realtime/live-events.js';
 import type { LiveSockets } from './realtime/live-sockets.js';
 import { startLiveGraphQL } from './realtime/live-graphql.js';
@@ -196,9 +196,9 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     cleanup.unshift(() => apollo.stop());
 
     applyExpressSettings(app, { trustProxy: config.trustProxy });
+    if (metrics.enabled) cleanup.unshift(observeHttpDuration(metrics.httpDuration, httpServer));
     // Each handler sequence is one Express layer: every layer walked costs a path match (handler-sequence.ts).
-    const more = metrics.enabled ? [httpDuration(metrics.httpDuration)] : [];
-    app.use(everyRequest({ logger, landingPage: config.graphql.introspection, more }));
+    app.use(everyRequest({ logger, landingPage: config.graphql.introspection }));
     const authenticate = metrics.counted(createAuthenticate({ tokens: accessTokens, sessions, cookies }));
     const forkEm = () => db.orm.em.fork() as Em;
     const liveServer = startLiveGraphQL({

@@ -5,7 +5,8 @@ import { Kind } from 'graphql';
 /**
  * Counts `login` mutations in `gatehouse_logins_total{outcome}` from their GraphQL answer, so the login flow
  * itself carries no metrics code. outcome: success | invalid_credentials | rate_limited | refused (any other
- * error: bad input, a transport refused). Only mutations are inspected; other requests return at the first check.
+ * error: bad input, a transport refused). Requests whose text does not name `login` get no listener at all; of the
+ * others only mutations are inspected.
  */
 export function countLogins(counter: Counter<'outcome'>): ApolloServerPlugin {
   const outcomes = {
@@ -32,8 +33,9 @@ export function countLogins(counter: Counter<'outcome'>): ApolloServerPlugin {
     },
   };
   return {
-    async requestDidStart() {
-      return listener;
+    async requestDidStart({ request }) {
+      // Only a document whose text names `login` can hold one; a persisted query's text may arrive later (hash only).
+      return request.query === undefined || request.query.includes('login') ? listener : undefined;
     },
   };
 }

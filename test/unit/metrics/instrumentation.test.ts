@@ -60,5 +60,16 @@ describe('instrumentation', () => {
       expect(await text).toContain('process_cpu_user_seconds_total');
       expect(metrics.loginPlugin.requestDidStart).toBeDefined();
     });
+
+    it('listens only to requests whose text names login (or is not known yet: a persisted query)', async () => {
+      const didStart = metrics.loginPlugin.requestDidStart!.bind(metrics.loginPlugin);
+      const listenerFor = (query: string | undefined) =>
+        didStart({ request: { query } } as unknown as Parameters<typeof didStart>[0]);
+      expect(await listenerFor('{ me { id } }')).toBeUndefined();
+      expect(
+        await listenerFor('mutation { login(email: "a", password: "b") { user { id } } }'),
+      ).toBeDefined();
+      expect(await listenerFor(undefined)).toBeDefined();
+    });
   });
 });
