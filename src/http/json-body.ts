@@ -11,9 +11,9 @@ class MalformedBody extends Error {
  * request every client sends: `Content-Type: application/json` (optionally `; charset=utf-8`), a Content-Length
  * within the limit, no Content-Encoding or Transfer-Encoding. That request is read with one `data` and one `end`
  * listener and handed to `JSON.parse`. body-parser reads it through raw-body's five stream listeners, a
- * finished-request watcher, a media-type parser, a charset decoder and an async-context wrapper; in Gatehouse's
- * process that machinery measured several microseconds per request (adding one listener to a request cost
- * 4–6 µs there, 0.4 µs in a bare server), and the short path made `me` 3–5 % faster (issue 17, BENCHMARKS.md).
+ * finished-request watcher, a media-type parser, a charset decoder and an async-context wrapper: the short path
+ * made `me` 3–5 % faster (issue 17, BENCHMARKS.md; measured before express-server.ts, when each of those steps also
+ * paid for the request's unshared hidden class).
  *
  * Everything else — other charsets, compressed or chunked bodies, other media types, a declared length over the
  * limit — goes to `general` (express.json), so what is accepted and refused stays body-parser's: the short path
