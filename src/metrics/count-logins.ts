@@ -15,7 +15,7 @@ export function countLogins(counter: Counter<'outcome'>): ApolloServerPlugin {
     RATE_LIMITED: counter.labels('rate_limited'),
     refused: counter.labels('refused'),
   };
-  // One listener for every request (it keeps no per-request state): nothing allocated per request.
+  // One listener shared by every request it is handed to (it keeps no per-request state): nothing allocated per request.
   const listener: GraphQLRequestListener<BaseContext> = {
     async willSendResponse({ operation, response }) {
       if (operation?.operation !== 'mutation' || response.body.kind !== 'single') return;
