@@ -17,6 +17,7 @@ export interface Metrics {
   readonly cacheLookups: CacheLookups;
   readonly listenerUp: Gauge;
   readonly propagation: Histogram;
+  readonly unconfirmed: Counter;
   readonly logins: Counter<'outcome'>;
   readonly httpDuration: Histogram<'route' | 'status'>;
   readonly websocketConnections: Gauge;
@@ -68,6 +69,11 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
       name: 'gatehouse_revocation_propagation_seconds',
       help: 'From the announcing transaction (database clock) to this instance hearing the invalidation.',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    unconfirmed: new Counter({
+      name: 'gatehouse_revocations_unconfirmed_total',
+      help: 'Revocations answered after the 1 s bound, before every listening instance had confirmed evicting them.',
       registers,
     }),
     logins: new Counter({

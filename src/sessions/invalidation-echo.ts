@@ -10,10 +10,10 @@ export interface PendingEcho {
 }
 
 /**
- * Lets a revoking request wait until its own NOTIFY has come back through LISTEN. PostgreSQL signals every
- * listening connection at commit, so once this instance has heard it, the others have been sent it too: answering
- * only then closes most of the window in which another instance could still serve the revoked session from its
- * cache. Register before the transaction commits, so the echo cannot be missed.
+ * Lets a revoking request wait until its own NOTIFY has come back through LISTEN: then this instance's own channel
+ * is known to work. On PostgreSQL the other instances' confirmations say the rest (invalidation-confirmations.ts);
+ * on the embedded database every listener is called during the commit, so the echo alone says it. Register before
+ * the transaction commits, so the echo cannot be missed.
  */
 export class InvalidationEchoes {
   private readonly waiting = new Map<string, Set<() => void>>();
@@ -31,10 +31,7 @@ export class InvalidationEchoes {
     };
     return {
       async wait() {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<void>((r) => (timer = setTimeout(r, ECHO_TIMEOUT_MS)));
-        await Promise.race([heard, timeout]);
-        clearTimeout(timer);
+        await waitAtMost(heard, ECHO_TIMEOUT_MS);
         cancel();
       },
       cancel,
@@ -46,4 +43,12 @@ export class InvalidationEchoes {
     const key = `${invalidation.kind}:${invalidation.id}`;
     for (const resolve of this.waiting.get(key) ?? []) resolve();
   }
+}
+
+/** Resolves when `promise` does or after `ms`, whichever comes first, and leaves no timer behind. */
+export async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise, timeout]);
+  clearTimeout(timer);
 }

@@ -2,6 +2,7 @@ import type { Em } from '../db/types.js';
 import type { DatabaseTarget } from '../db/orm-options.js';
 import type { Logger } from '../logger.js';
 import { announce, createInvalidationListener, type Invalidation } from './invalidation.js';
+import { InvalidationConfirmations, type PendingConfirmation } from './invalidation-confirmations.js';
 import { InvalidationEchoes } from './invalidation-echo.js';
 import type { SessionCache } from './session-cache.js';
 
@@ -14,6 +15,7 @@ export interface InvalidationsOptions {
   readonly metrics?: {
     readonly listenerUp: { set(value: number): void };
     readonly propagation: { observe(seconds: number): void };
+    readonly unconfirmed: { inc(): void };
   };
   /** Wall-clock epoch milliseconds, compared with the database's stamp (never a test clock). */
   readonly wallClock?: () => number;
@@ -26,17 +28,21 @@ export interface InvalidationsOptions {
 export interface Invalidations {
   /**
    * Runs a change to sessions or to a user's roles in a transaction that also announces it, then evicts the local
-   * cache entry and waits (bounded) for the announcement to come back, so every instance has been told before the
-   * caller answers. `change` returns how many rows it changed; nothing is announced when it changed none. An error
+   * cache entry and waits (bounded) until its own listener has heard the announcement and every instance that was
+   * listening has confirmed evicting it, so no instance serves the old state once the caller has answered. `change` returns how many rows it changed; nothing is announced when it changed none. An error
    * thrown by `change` rolls everything back and is rethrown.
    */
   run(em: Em, invalidation: Invalidation, change: (tx: Em) => Promise<number>): Promise<number>;
   /** Applies an invalidation to this instance's cache (one heard on the channel, or one made here). */
   evict(invalidation: Invalidation): void;
+  /** What the listener does with each announcement heard: evicts it, records its propagation, then confirms it. */
+  hear(invalidation: Invalidation, sentAt: number | undefined, confirm: () => void): void;
   /** Calls `listener` after each invalidation applied here (live sockets re-check their session); returns its removal. */
   watch(listener: (invalidation: Invalidation) => void): () => void;
   /** The revoking requests waiting for their own announcement to come back. */
   readonly echoes: InvalidationEchoes;
+  /** The revoking requests waiting for every listening instance to confirm its eviction. */
+  readonly confirmations: InvalidationConfirmations;
   /** Whether the channel listens now: false means this instance checks every session in the database. */
   readonly listening: boolean;
   /** Starts listening; the cache is trusted from the moment the channel listens. */
@@ -50,23 +56,39 @@ export function createInvalidations(options: InvalidationsOptions): Invalidation
   const watchers = new Set<(invalidation: Invalidation) => void>();
   const invalidations: Invalidations = {
     echoes: new InvalidationEchoes(),
+    confirmations: new InvalidationConfirmations(),
 
     async run(em, invalidation, change) {
       // Registered before the commit: the echo may come back before the transaction call returns.
       const echo = invalidations.echoes.expect(invalidation);
+      let confirmation: PendingConfirmation | undefined;
       let changed = 0;
       try {
         changed = await em.transactional(async (tx) => {
           const n = await change(tx as Em);
-          if (n > 0) await announce(tx as Em, invalidation);
+          if (n > 0) {
+            const announced = await announce(tx as Em, invalidation);
+            confirmation = invalidations.confirmations.expect(announced.payload, announced.listeners);
+          }
           return n;
         });
       } finally {
         // Evicted whatever happened: a cache entry must never outlive a change that might have committed.
         invalidations.evict(invalidation);
-        if (changed === 0) echo.cancel();
+        if (changed === 0) {
+          echo.cancel();
+          confirmation?.cancel();
+        }
       }
-      if (changed > 0) await echo.wait();
+      if (changed === 0) return 0;
+      const [, missing] = await Promise.all([echo.wait(), confirmation!.wait()]);
+      if (missing.length > 0) {
+        metrics?.unconfirmed.inc();
+        logger.warn(
+          { listeners: missing },
+          'revocation answered before every instance confirmed it (waited the bound); they may serve it briefly',
+        );
+      }
       return changed;
     },
 
@@ -74,6 +96,14 @@ export function createInvalidations(options: InvalidationsOptions): Invalidation
       if (invalidation.kind === 'session') cache.evictSession(invalidation.id);
       else cache.evictUser(invalidation.id);
       for (const watcher of watchers) watcher(invalidation);
+    },
+
+    hear(invalidation, sentAt, confirm) {
+      invalidations.evict(invalidation);
+      // Clamped at 0: the database's clock and this host's may disagree by a little.
+      if (sentAt !== undefined) metrics?.propagation.observe(Math.max(0, wallClock() - sentAt) / 1000);
+      invalidations.echoes.heard(invalidation);
+      confirm();
     },
 
     watch(listener) {
@@ -92,12 +122,8 @@ export function createInvalidations(options: InvalidationsOptions): Invalidation
   const listener = createInvalidationListener(
     target,
     {
-      onInvalidation: (invalidation, sentAt) => {
-        invalidations.evict(invalidation);
-        // Clamped at 0: the database's clock and this host's may disagree by a little.
-        if (sentAt !== undefined) metrics?.propagation.observe(Math.max(0, wallClock() - sentAt) / 1000);
-        invalidations.echoes.heard(invalidation);
-      },
+      onInvalidation: (invalidation, sentAt, confirm) => invalidations.hear(invalidation, sentAt, confirm),
+      onConfirmation: (payload, pid) => invalidations.confirmations.confirmed(payload, pid),
       onHealth: (healthy) => {
         listening = healthy;
         metrics?.listenerUp.set(healthy ? 1 : 0);

@@ -1,3 +1,6 @@
+import type { Em } from '../../src/db/types.js';
+import type { Invalidations } from '../../src/sessions/invalidations.js';
+import { RevokeReason } from '../../src/sessions/session.entity.js';
 import { errorReason, gql } from '../support/client.js';
 import { sql } from '../support/database.js';
 import { useTwoInstances } from '../support/server.js';
@@ -21,6 +24,47 @@ function listeningAgain(app: typeof t.a.app): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Whether a promise has settled, after every pending microtask and one turn of the event loop. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => (done = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+/** Holds what `app`'s listener hears (no eviction, no confirmation) until `release()`; `arrived` once one has. */
+function holdListener(app: typeof t.b.app) {
+  const hear = app.invalidations.hear.bind(app.invalidations);
+  const held: Parameters<Invalidations['hear']>[] = [];
+  let arrived!: () => void;
+  const announced = new Promise<void>((resolve) => (arrived = resolve));
+  const spy = jest.spyOn(app.invalidations, 'hear').mockImplementation((...args) => {
+    held.push(args);
+    if (args[1] !== undefined) arrived(); // stamped: announce()'s copy, not only a trigger's
+  });
+  return {
+    announced,
+    release() {
+      spy.mockRestore();
+      for (const args of held.splice(0)) hear(...args);
+    },
+  };
+}
+
+/** The order in which `app` hears confirmations, by listener pid, and a promise for the first. */
+function recordConfirmations(app: typeof t.a.app, order: string[]) {
+  const confirmations = app.invalidations.confirmations;
+  const confirmed = confirmations.confirmed.bind(confirmations);
+  let first!: () => void;
+  const firstHeard = new Promise<void>((resolve) => (first = resolve));
+  const spy = jest.spyOn(confirmations, 'confirmed').mockImplementation((payload, pid) => {
+    order.push(`confirmed by ${pid}`);
+    first();
+    confirmed(payload, pid);
+  });
+  return { firstHeard, restore: () => spy.mockRestore() };
 }
 
 describe('revocation across instances', () => {
@@ -58,6 +102,43 @@ describe('revocation across instances', () => {
   });
 
   const onPostgres = process.env.TEST_DATABASE_URL ? it : it.skip;
+
+  // PostgreSQL hands each listening connection its copy on its own: A hearing its own echo says nothing about B.
+  // Here B's copy is held as long as the test likes, so a revoke that answered on its echo alone would be seen.
+  onPostgres(
+    'a revocation through A answers only once B has confirmed evicting it, however late B hears it',
+    async () => {
+      const user = await registerBearer(t.a.url);
+      expect((await gql(t.b.url, ME, {}, { token: user.accessToken })).status).toBe(200); // B has it cached now
+      const order: string[] = [];
+      const onB = holdListener(t.b.app);
+      const onA = recordConfirmations(t.a.app, order);
+      try {
+        const revoking = t.a.app.sessions.revoke(
+          t.a.app.db.orm.em.fork() as Em,
+          user.sessionId,
+          RevokeReason.LOGOUT,
+        );
+        void revoking.then(() => order.push('A answered'));
+        await onA.firstHeard; // A's own listener: it has heard its echo and confirmed it
+        expect(await settled(revoking)).toBe(false);
+        await onB.announced;
+        expect(await settled(revoking)).toBe(false); // B has the announcement but has not evicted it
+        onB.release();
+        expect(await revoking).toBe(true);
+        expect(await t.b.app.sessions.check(user.sessionId)).toEqual({
+          ok: false,
+          reason: 'SESSION_REVOKED',
+        });
+        const confirmedBy = new Set(order.filter((event) => event.startsWith('confirmed by')));
+        expect(confirmedBy.size).toBe(2); // A's listener and B's
+        expect(order.at(-1)).toBe('A answered');
+      } finally {
+        onB.release();
+        onA.restore();
+      }
+    },
+  );
   onPostgres('still holds after the listening connection is killed (pg_terminate_backend)', async () => {
     const user = await registerBearer(t.a.url);
     expect((await gql(t.b.url, ME, {}, { token: user.accessToken })).status).toBe(200);

@@ -8,15 +8,11 @@ import { startServer, type TestServer } from '../support/server.js';
 import { registerBearer } from '../support/users.js';
 
 /*
- * Why a revocation waits for its own echo. PostgreSQL sends a NOTIFY to every listening connection at commit, but
- * each listener hears it when its connection delivers it: instance B may still serve a revoked session from its
- * cache for a moment. A, having revoked, answers only once its own listener has heard the announcement — by then
- * B has been sent it too — so a client that goes from A's answer straight to B is refused.
- *
- * On one embedded database both listeners are called during the commit, so nothing here would show a missing
- * wait. The gate below gives the channel a latency instead: it holds what the listeners hear until one turn of
- * the event loop after the commit has returned, then delivers it the way PostgreSQL's ordering allows us to rely
- * on: B's copy no later than A's own echo.
+ * Why a revocation waits for its own echo, on the embedded database. There every listener is called during the
+ * commit, so nothing here would show a missing wait; the gate below gives the channel a latency instead: it holds
+ * what the listeners hear until one turn of the event loop after the commit has returned, then delivers it B's copy
+ * first, as one process's PGlite does. (On PostgreSQL each listening connection gets its copy on its own schedule:
+ * there A also waits for B's confirmation — test/auth/multi-instance.test.ts.)
  */
 
 let db: TestDatabase;

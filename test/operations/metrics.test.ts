@@ -41,6 +41,7 @@ describe('/metrics', () => {
       'gatehouse_session_cache_requests_total',
       'gatehouse_invalidation_listener_up',
       'gatehouse_revocation_propagation_seconds',
+      'gatehouse_revocations_unconfirmed_total',
       'gatehouse_logins_total',
       'gatehouse_http_request_duration_seconds',
       'gatehouse_mail_outbox_pending',
@@ -132,10 +133,12 @@ describe('invalidation payloads', () => {
 
   it("accepts the SQL triggers' payload without a time and the app's with one", () => {
     expect(parseInvalidation(`s:${id}`)).toEqual({
+      payload: `s:${id}`,
       invalidation: { kind: 'session', id },
       sentAt: undefined,
     });
     expect(parseInvalidation(`u:${id}:1764000000123`)).toEqual({
+      payload: `u:${id}:1764000000123`,
       invalidation: { kind: 'user', id },
       sentAt: 1764000000123,
     });

@@ -9,9 +9,10 @@ const USER: Invalidation = { kind: 'user', id: '22222222-2222-4222-8222-22222222
 
 /**
  * The channel without a database: a NOTIFY made in a transaction reaches the listener when the transaction
- * commits, or waits while the channel is held (latency) until `deliver()`. A rollback sends nothing.
+ * commits, or waits while the channel is held (latency) until `deliver()`. A rollback sends nothing. An
+ * announcement is told that `listeners` (backend pids) were listening, as pg_stat_activity would say.
  */
-function fakeChannel() {
+function fakeChannel(listeners: number[] = []) {
   let listener: ((payload: string) => void) | undefined;
   let held: string[] | undefined;
   const send = (payload: string) => (held ? held.push(payload) : listener?.(payload));
@@ -27,8 +28,11 @@ function fakeChannel() {
     async transactional<T>(work: (tx: Em) => Promise<T>): Promise<T> {
       const notified: string[] = [];
       const tx = {
-        async execute(_sql: string, [channel, payload]: [string, string]) {
-          if (channel === INVALIDATION_CHANNEL) notified.push(payload);
+        // announce(): the payload without its stamp (the fake has no clock), the channel, who is listening.
+        async execute(_sql: string, [payload, channel]: [string, string]) {
+          if (channel !== INVALIDATION_CHANNEL) return [];
+          notified.push(payload);
+          return [{ payload, listeners }];
         },
       } as unknown as Em;
       const result = await work(tx);
@@ -52,8 +56,8 @@ function fakeChannel() {
   };
 }
 
-async function setUp() {
-  const channel = fakeChannel();
+async function setUp(listeners: number[] = []) {
+  const channel = fakeChannel(listeners);
   const calls: string[] = [];
   const cache = {
     evictSession: (id: string) => void calls.push(`evict session ${id}`),
@@ -127,6 +131,45 @@ describe('createInvalidations: run(em, invalidation, change)', () => {
     channel.deliver();
     expect(await run).toBe(1);
     expect(calls).toEqual([`evict session ${SESSION.id}`, `evict session ${SESSION.id}`]);
+  });
+
+  it('answers only once every instance listening at the commit has confirmed, its echo heard or not', async () => {
+    const { channel, invalidations } = await setUp([101, 202]);
+    const run = invalidations.run(channel.em, SESSION, async () => 1);
+    expect(await isSettled(run)).toBe(false); // the echo is back (not held): the others have not confirmed
+    invalidations.confirmations.confirmed(`s:${SESSION.id}`, 101);
+    expect(await isSettled(run)).toBe(false);
+    invalidations.confirmations.confirmed(`s:${SESSION.id}`, 202);
+    expect(await run).toBe(1);
+  });
+
+  it('counts an instance that never confirms, and answers after the bound', async () => {
+    const channel = fakeChannel([101, 202]);
+    const unconfirmed = { inc: jest.fn() };
+    const invalidations = createInvalidations({
+      target: { kind: 'embedded', pglite: channel.pglite },
+      cache: { evictSession: () => undefined, evictUser: () => undefined, setTrusted: () => undefined },
+      logger: pino({ level: 'silent' }),
+      metrics: {
+        listenerUp: { set: () => undefined },
+        propagation: { observe: () => undefined },
+        unconfirmed,
+      },
+    });
+    await invalidations.start();
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const run = invalidations.run(channel.em, SESSION, async () => 1);
+      await isSettled(run);
+      invalidations.confirmations.confirmed(`s:${SESSION.id}`, 101);
+      jest.advanceTimersByTime(999);
+      expect(await isSettled(run)).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect(await run).toBe(1);
+      expect(unconfirmed.inc).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('announces nothing and waits for nothing when the change changed no row', async () => {
