@@ -12,7 +12,7 @@ const MAX_POLLS = 5_000;
  * Cross-instance revocation latency (issue 16): a bearer session that instance B has cached is logged out
  * through instance A; the benchmark then asks B, one request at a time, until B refuses the token. Two views:
  * the client's (from A's answer to B's first refusal, so at most one round trip late; also when that refused
- * request was sent, and how many polls it took) and B's own histogram
+ * request was sent, how many polls it took, and how long A's logout took to answer) and B's own histogram
  * `gatehouse_revocation_propagation_seconds` (from the announcing transaction's commit, on the database clock, to
  * B hearing it), whose buckets bound each quantile from above.
  *
@@ -38,6 +38,8 @@ export async function measureRevocation({ servers, metricsToken, revocations, pr
   const pollsNeeded = [];
   /** @type {number[]} */
   const sentMs = [];
+  /** @type {number[]} A's logout round trip: it answers once every listening instance confirmed the eviction. */
+  const logoutMs = [];
   let neverRefused = 0;
   for (const token of tokens) {
     const auth = { authorization: `Bearer ${token}` };
@@ -45,9 +47,11 @@ export async function measureRevocation({ servers, metricsToken, revocations, pr
     const cached = await gql(b.url, ME, {}, auth);
     if (cached.status !== 200 || !cached.body.data?.me)
       throw new Error(`B did not accept the session: ${cached.text}`);
+    const asked = performance.now();
     const out = await gql(a.url, 'mutation { logout }', {}, auth);
     if (out.status !== 200 || out.body.errors) throw new Error(`logout through A failed: ${out.text}`);
     const answered = performance.now();
+    logoutMs.push(answered - asked);
     let polls = 0;
     let sent = answered;
     for (; polls < MAX_POLLS; polls++) {
@@ -89,6 +93,24 @@ export async function measureRevocation({ servers, metricsToken, revocations, pr
         50,
       ),
       pollsMax: Math.max(0, ...pollsNeeded),
+      // Refused by the very first request after A's answer: A waits for B's confirmation, so all of them should be.
+      refusedAtOnce: pollsNeeded.filter((polls) => polls === 1).length,
+    },
+    logout: {
+      p50Ms: round(
+        percentile(
+          [...logoutMs].sort((x, y) => x - y),
+          50,
+        ),
+        2,
+      ),
+      p99Ms: round(
+        percentile(
+          [...logoutMs].sort((x, y) => x - y),
+          99,
+        ),
+        2,
+      ),
     },
     histogram: {
       heard: heard.count,

@@ -28,8 +28,9 @@ export function checkScaleOut(s, withDatabase, withHaproxy) {
     isNumber(r?.revocations) && r.refused === r.revocations,
     'revocation: every revoked token refused by B',
   );
-  for (const key of ['p50Ms', 'p99Ms', 'refusedSentP99Ms', 'pollsP50'])
+  for (const key of ['p50Ms', 'p99Ms', 'refusedSentP99Ms', 'pollsP50', 'refusedAtOnce'])
     expect(isNumber(r?.client?.[key]), `revocation.client.${key}`);
+  for (const key of ['p50Ms', 'p99Ms']) expect(isNumber(r?.logout?.[key]), `revocation.logout.${key}`);
   expect(isNumber(r?.histogram?.heard) && r.histogram.heard >= r.revocations, 'revocation.histogram.heard');
   expect(isNumber(r?.histogram?.meanMs), 'revocation.histogram.meanMs');
   const b = s?.balancer;

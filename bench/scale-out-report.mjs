@@ -21,6 +21,8 @@ export function formatScaleOut(s, cpuCount) {
         ` client p50 ${f(r.client.p50Ms)} ms, p99 ${f(r.client.p99Ms)} ms, max ${f(r.client.maxMs)} ms` +
         ` (goal p99 < ${r.goalP99Ms} ms: ${met}); refused request sent by p99 ${f(r.client.refusedSentP99Ms)} ms,` +
         ` polls p50 ${f(r.client.pollsP50)}, max ${f(r.client.pollsMax)}`,
+      `    refused by the first request after A's answer: ${r.client.refusedAtOnce}/${r.refused};` +
+        ` A's logout answered in p50 ${f(r.logout.p50Ms)} ms, p99 ${f(r.logout.p99Ms)} ms (it waits for every instance's confirmation)`,
       `    B's ${'gatehouse_revocation_propagation_seconds'}: ${r.histogram.heard} heard, mean ${f(r.histogram.meanMs)} ms,` +
         ` p50 <= ${f(r.histogram.p50AtMostMs)} ms, p99 <= ${f(r.histogram.p99AtMostMs)} ms (bucket bounds)`,
     );
