@@ -1,4 +1,4 @@
-import { waitAtMost } from './invalidation-echo.js';
+import { KeyedWaiters, waitAtMost } from './keyed-waiters.js';
 
 /** How long a revoking request waits for the other instances' confirmations before answering anyway. */
 const CONFIRM_TIMEOUT_MS = 1000;
@@ -25,25 +25,18 @@ export interface PendingConfirmation {
  * can be missed.
  */
 export class InvalidationConfirmations {
-  private readonly waiting = new Map<string, Set<(pid: number) => void>>();
+  private readonly waiting = new KeyedWaiters<number>();
 
   /** `key`: the announcement as it went out (its stamp makes it unique); `listeners`: whose confirmation counts. */
   expect(key: string, listeners: readonly number[]): PendingConfirmation {
     const missing = new Set(listeners);
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const confirm = (pid: number) => {
+    if (missing.size === 0) resolve();
+    const cancel = this.waiting.add(key, (pid) => {
       missing.delete(pid);
       if (missing.size === 0) resolve();
-    };
-    if (missing.size === 0) resolve();
-    let set = this.waiting.get(key);
-    if (!set) this.waiting.set(key, (set = new Set()));
-    set.add(confirm);
-    const cancel = () => {
-      set!.delete(confirm);
-      if (set!.size === 0 && this.waiting.get(key) === set) this.waiting.delete(key);
-    };
+    });
     return {
       async wait() {
         await waitAtMost(done, CONFIRM_TIMEOUT_MS);
@@ -56,6 +49,6 @@ export class InvalidationConfirmations {
 
   /** Called for every confirmation heard: `pid` is the backend of the listener that confirmed `key`. */
   confirmed(key: string, pid: number): void {
-    for (const confirm of this.waiting.get(key) ?? []) confirm(pid);
+    this.waiting.notify(key, pid);
   }
 }

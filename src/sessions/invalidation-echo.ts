@@ -1,4 +1,5 @@
 import type { Invalidation } from './invalidation.js';
+import { KeyedWaiters, waitAtMost } from './keyed-waiters.js';
 
 /** How long a revoking request waits for its announcement to come back before answering anyway. */
 const ECHO_TIMEOUT_MS = 1000;
@@ -16,19 +17,12 @@ export interface PendingEcho {
  * the transaction commits, so the echo cannot be missed.
  */
 export class InvalidationEchoes {
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly waiting = new KeyedWaiters<void>();
 
   expect(invalidation: Invalidation): PendingEcho {
-    const key = `${invalidation.kind}:${invalidation.id}`;
     let resolve!: () => void;
     const heard = new Promise<void>((r) => (resolve = r));
-    let set = this.waiting.get(key);
-    if (!set) this.waiting.set(key, (set = new Set()));
-    set.add(resolve);
-    const cancel = () => {
-      set!.delete(resolve);
-      if (set!.size === 0 && this.waiting.get(key) === set) this.waiting.delete(key);
-    };
+    const cancel = this.waiting.add(keyOf(invalidation), resolve);
     return {
       async wait() {
         await waitAtMost(heard, ECHO_TIMEOUT_MS);
@@ -40,15 +34,8 @@ export class InvalidationEchoes {
 
   /** Called by the listener for every invalidation it hears. */
   heard(invalidation: Invalidation): void {
-    const key = `${invalidation.kind}:${invalidation.id}`;
-    for (const resolve of this.waiting.get(key) ?? []) resolve();
+    this.waiting.notify(keyOf(invalidation), undefined);
   }
 }
 
-/** Resolves when `promise` does or after `ms`, whichever comes first, and leaves no timer behind. */
-export async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([promise, timeout]);
-  clearTimeout(timer);
-}
+const keyOf = (invalidation: Invalidation) => `${invalidation.kind}:${invalidation.id}`;

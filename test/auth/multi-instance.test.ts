@@ -5,6 +5,7 @@ import { errorReason, gql } from '../support/client.js';
 import { sql } from '../support/database.js';
 import { useTwoInstances } from '../support/server.js';
 import { loginBearer, loginCookie, registerBearer } from '../support/users.js';
+import { settled } from '../support/settled.js';
 
 // Two app instances on one database, as behind a load balancer: a revocation through one must bite on the very
 // next request through the other, while the other answers authenticated requests from its cache.
@@ -24,14 +25,6 @@ function listeningAgain(app: typeof t.a.app): Promise<void> {
       resolve();
     });
   });
-}
-
-/** Whether a promise has settled, after every pending microtask and one turn of the event loop. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void promise.then(() => (done = true));
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
 }
 
 /** Holds what `app`'s listener hears (no eviction, no confirmation) until `release()`; `arrived` once one has. */

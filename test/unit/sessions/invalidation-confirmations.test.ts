@@ -1,15 +1,9 @@
+import type { KeyedWaiters } from '../../../src/sessions/keyed-waiters.js';
 import { InvalidationConfirmations } from '../../../src/sessions/invalidation-confirmations.js';
+import { settled } from '../../support/settled.js';
 
 const PAYLOAD = 's:11111111-1111-4111-8111-111111111111:1796169013023';
 const SAME_SESSION_LATER = 's:11111111-1111-4111-8111-111111111111:1796169013024';
-
-/** Whether a promise has settled, after every pending microtask has run. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void promise.then(() => (done = true));
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
-}
 
 describe('InvalidationConfirmations: a revoking request waits for every listening instance', () => {
   let confirmations: InvalidationConfirmations;
@@ -65,6 +59,6 @@ describe('InvalidationConfirmations: a revoking request waits for every listenin
     const pending = confirmations.expect(PAYLOAD, [101]);
     pending.cancel();
     confirmations.confirmed(PAYLOAD, 101);
-    expect((confirmations as unknown as { waiting: Map<string, unknown> }).waiting.size).toBe(0);
+    expect((confirmations as unknown as { waiting: KeyedWaiters<number> }).waiting.keys).toBe(0);
   });
 });

@@ -1,17 +1,10 @@
 import { InvalidationEchoes } from '../../../src/sessions/invalidation-echo.js';
 import type { Invalidation } from '../../../src/sessions/invalidation.js';
+import { settled } from '../../support/settled.js';
 
 const SESSION: Invalidation = { kind: 'session', id: '11111111-1111-4111-8111-111111111111' };
 const OTHER_SESSION: Invalidation = { kind: 'session', id: '22222222-2222-4222-8222-222222222222' };
 const USER_OF_SAME_ID: Invalidation = { kind: 'user', id: SESSION.id };
-
-/** Whether a promise has settled, after every pending microtask has run. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void promise.then(() => (done = true));
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
-}
 
 describe('InvalidationEchoes: a revoking request waits for its own announcement', () => {
   let echoes: InvalidationEchoes;

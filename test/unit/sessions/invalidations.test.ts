@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import type { Em } from '../../../src/db/types.js';
 import { INVALIDATION_CHANNEL, type Invalidation } from '../../../src/sessions/invalidation.js';
 import { createInvalidations } from '../../../src/sessions/invalidations.js';
+import { settled } from '../../support/settled.js';
 
 const SESSION: Invalidation = { kind: 'session', id: '11111111-1111-4111-8111-111111111111' };
 const USER: Invalidation = { kind: 'user', id: '22222222-2222-4222-8222-222222222222' };
@@ -74,17 +75,6 @@ async function setUp(listeners: number[] = []) {
   return { channel, calls, invalidations };
 }
 
-/** Whether a promise has settled, after every pending microtask has run. */
-async function isSettled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
-}
-
 describe('createInvalidations: what the channel brings in', () => {
   it('trusts the cache only while the channel listens, from start() to stop()', async () => {
     const channel = fakeChannel();
@@ -125,7 +115,7 @@ describe('createInvalidations: run(em, invalidation, change)', () => {
     const { channel, calls, invalidations } = await setUp();
     channel.hold();
     const run = invalidations.run(channel.em, SESSION, async () => 1);
-    expect(await isSettled(run)).toBe(false);
+    expect(await settled(run)).toBe(false);
     expect(channel.held()).toEqual([`s:${SESSION.id}`]);
     expect(calls).toEqual([`evict session ${SESSION.id}`]); // this instance, without waiting for the channel
     channel.deliver();
@@ -136,9 +126,9 @@ describe('createInvalidations: run(em, invalidation, change)', () => {
   it('answers only once every instance listening at the commit has confirmed, its echo heard or not', async () => {
     const { channel, invalidations } = await setUp([101, 202]);
     const run = invalidations.run(channel.em, SESSION, async () => 1);
-    expect(await isSettled(run)).toBe(false); // the echo is back (not held): the others have not confirmed
+    expect(await settled(run)).toBe(false); // the echo is back (not held): the others have not confirmed
     invalidations.confirmations.confirmed(`s:${SESSION.id}`, 101);
-    expect(await isSettled(run)).toBe(false);
+    expect(await settled(run)).toBe(false);
     invalidations.confirmations.confirmed(`s:${SESSION.id}`, 202);
     expect(await run).toBe(1);
   });
@@ -160,10 +150,10 @@ describe('createInvalidations: run(em, invalidation, change)', () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     try {
       const run = invalidations.run(channel.em, SESSION, async () => 1);
-      await isSettled(run);
+      await settled(run);
       invalidations.confirmations.confirmed(`s:${SESSION.id}`, 101);
       jest.advanceTimersByTime(999);
-      expect(await isSettled(run)).toBe(false);
+      expect(await settled(run)).toBe(false);
       jest.advanceTimersByTime(1);
       expect(await run).toBe(1);
       expect(unconfirmed.inc).toHaveBeenCalledTimes(1);
@@ -176,7 +166,7 @@ describe('createInvalidations: run(em, invalidation, change)', () => {
     const { channel, calls, invalidations } = await setUp();
     channel.hold();
     const run = invalidations.run(channel.em, USER, async () => 0);
-    expect(await isSettled(run)).toBe(true);
+    expect(await settled(run)).toBe(true);
     expect(await run).toBe(0);
     expect(channel.held()).toEqual([]);
     expect(calls).toEqual([`evict user ${USER.id}`]);
@@ -200,9 +190,9 @@ describe('createInvalidations: run(em, invalidation, change)', () => {
     try {
       channel.hold(); // and never delivered
       const run = invalidations.run(channel.em, SESSION, async () => 1);
-      await isSettled(run);
+      await settled(run);
       jest.advanceTimersByTime(999);
-      expect(await isSettled(run)).toBe(false);
+      expect(await settled(run)).toBe(false);
       jest.advanceTimersByTime(1);
       expect(await run).toBe(1);
     } finally {

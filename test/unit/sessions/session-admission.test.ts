@@ -5,6 +5,7 @@ import { createSessionAdmission } from '../../../src/sessions/session-admission.
 import { SessionCache } from '../../../src/sessions/session-cache.js';
 import type { SessionState } from '../../../src/sessions/session-state.js';
 import { TestClock } from '../../support/clock.js';
+import { settled } from '../../support/settled.js';
 
 const SESSION = '11111111-1111-4111-8111-111111111111';
 const USER = '22222222-2222-4222-8222-222222222222';
@@ -69,14 +70,6 @@ function setUp() {
     recordActivity: (...args) => db.recordActivity(...args),
   });
   return { clock, db, cache, sessions, warnings };
-}
-
-/** Whether a promise has settled, after every pending microtask has run. */
-async function isSettled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void promise.then(() => (done = true));
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
 }
 
 describe('admit: one check for both transports', () => {
@@ -174,10 +167,10 @@ describe('touched: the background last-seen write', () => {
     clock.advance(61);
     const now = clock.now();
     await sessions.admit(SESSION, Transport.BEARER, now);
-    const settled = sessions.settled();
-    expect(await isSettled(settled)).toBe(false);
+    const written = sessions.settled();
+    expect(await settled(written)).toBe(false);
     db.writes[0]!.finish();
-    expect(await isSettled(settled)).toBe(true);
+    expect(await settled(written)).toBe(true);
     const next = await sessions.admit(SESSION, Transport.BEARER, clock.now());
     expect(next.ok && next.state.lastSeenAt).toEqual(now);
     expect(next.ok && next.touched).toBe(false);
@@ -186,7 +179,7 @@ describe('touched: the background last-seen write', () => {
 
   it('settled() resolves at once when nothing is being written', async () => {
     const { sessions } = setUp();
-    expect(await isSettled(sessions.settled())).toBe(true);
+    expect(await settled(sessions.settled())).toBe(true);
   });
 
   it('a failed write is logged, not thrown at the request, and settles', async () => {
