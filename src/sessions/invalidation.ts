@@ -44,6 +44,7 @@ export async function announce(em: Em, invalidation: Invalidation): Promise<Anno
   );
   return { payload: row!.payload, listeners: row!.listeners };
 }
+
 /** A payload heard on the channel; `sentAt` (epoch ms) is absent from the SQL triggers' `s:<id>` / `u:<id>`. */
 export interface Heard {
   /** The payload as heard: announce() expects it back as a confirmation. */

@@ -29,8 +29,9 @@ export interface Invalidations {
   /**
    * Runs a change to sessions or to a user's roles in a transaction that also announces it, then evicts the local
    * cache entry and waits (bounded) until its own listener has heard the announcement and every instance that was
-   * listening has confirmed evicting it, so no instance serves the old state once the caller has answered. `change` returns how many rows it changed; nothing is announced when it changed none. An error
-   * thrown by `change` rolls everything back and is rethrown.
+   * listening has confirmed evicting it, so no instance serves the old state once the caller has answered.
+   * `change` returns how many rows it changed; nothing is announced when it changed none. An error thrown by
+   * `change` rolls everything back and is rethrown.
    */
   run(em: Em, invalidation: Invalidation, change: (tx: Em) => Promise<number>): Promise<number>;
   /** Applies an invalidation to this instance's cache (one heard on the channel, or one made here). */
