@@ -132,6 +132,7 @@ describe('revocation across instances', () => {
       }
     },
   );
+
   onPostgres('still holds after the listening connection is killed (pg_terminate_backend)', async () => {
     const user = await registerBearer(t.a.url);
     expect((await gql(t.b.url, ME, {}, { token: user.accessToken })).status).toBe(200);
