@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Em } from '../db/types.js';
+import { createListenConnection } from '../db/listen-connection.js';
 import type { DatabaseTarget } from '../db/orm-options.js';
 import type { Logger } from '../logger.js';
 
@@ -86,50 +86,12 @@ function pgliteListener(pglite: PGlite, heard: (payload: string) => void): LiveL
 }
 
 function pgListener(url: string, heard: (payload: string | undefined) => void, logger: Logger): LiveListener {
-  let client: pg.Client | undefined;
-  let stopped = false;
-  let backoff = 50;
-  let retry: NodeJS.Timeout | undefined;
-
-  const lost = (why: string) => {
-    const dead = client;
-    if (!dead) return;
-    client = undefined;
-    dead.removeAllListeners();
-    dead.on('error', () => undefined);
-    dead.end().catch(() => undefined);
-    if (stopped) return;
-    logger.warn({ why }, 'live event channel lost; reconnecting');
-    retry = setTimeout(() => void connect(), backoff);
-    backoff = Math.min(backoff * 2, 2000);
-  };
-
-  const connect = async () => {
-    const c = new pg.Client({ connectionString: url, application_name: 'gatehouse-live', keepAlive: true });
-    client = c;
-    c.on('error', (error) => lost(error.message));
-    c.on('end', () => lost('connection ended'));
-    c.on('notification', (message) => {
-      if (message.channel === LIVE_CHANNEL) heard(message.payload);
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${LIVE_CHANNEL}`);
-      backoff = 50;
-    } catch (error) {
-      lost((error as Error).message);
-    }
-  };
-
-  return {
-    async start() {
-      stopped = false;
-      await connect();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(retry);
-      lost('stopped');
-    },
-  };
+  return createListenConnection({
+    url,
+    applicationName: 'gatehouse-live',
+    channels: [LIVE_CHANNEL],
+    lostMessage: 'live event channel lost; reconnecting',
+    logger,
+    onNotification: (message) => heard(message.payload),
+  });
 }

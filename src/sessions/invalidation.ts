@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Em } from '../db/types.js';
+import { createListenConnection } from '../db/listen-connection.js';
 import type { Logger } from '../logger.js';
 import type { DatabaseTarget } from '../db/orm-options.js';
 
@@ -113,85 +113,32 @@ function createPgliteListener(pglite: PGlite, handlers: ListenerHandlers): Inval
 
 /** How the listening connections show in pg_stat_activity: announce() counts them there. */
 const LISTENER_APPLICATION_NAME = 'gatehouse-listener';
+
+/** A dead TCP connection sends no error: the listener probes it this often and counts a failed probe as a loss. */
 const PING_INTERVAL_MS = 5000;
-const MAX_BACKOFF_MS = 2000;
 
 function createPgListener(url: string, handlers: ListenerHandlers, logger: Logger): InvalidationListener {
-  let client: pg.Client | undefined;
-  let stopped = false;
-  let backoff = 50;
-  let retry: NodeJS.Timeout | undefined;
-  let ping: NodeJS.Timeout | undefined;
-
-  const lost = (why: string) => {
-    if (!client) return;
-    const dead = client;
-    client = undefined;
-    clearInterval(ping);
-    handlers.onHealth(false);
-    dead.removeAllListeners();
-    dead.on('error', () => undefined);
-    dead.end().catch(() => undefined);
-    if (stopped) return;
-    logger.warn(
-      { why },
-      'session invalidation channel lost; checking sessions in the database until it is back',
-    );
-    retry = setTimeout(connect, backoff);
-    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-  };
-
-  const connect = async (): Promise<void> => {
-    const c = new pg.Client({
-      connectionString: url,
-      application_name: LISTENER_APPLICATION_NAME,
-      keepAlive: true,
-    });
-    c.on('error', (error) => lost(error.message));
-    c.on('end', () => lost('connection ended'));
-    c.on('notification', (message) => {
+  return createListenConnection({
+    url,
+    applicationName: LISTENER_APPLICATION_NAME,
+    channels: [INVALIDATION_CHANNEL, CONFIRMATION_CHANNEL],
+    lostMessage: 'session invalidation channel lost; checking sessions in the database until it is back',
+    logger,
+    pingIntervalMs: PING_INTERVAL_MS,
+    onHealth: (healthy) => handlers.onHealth(healthy),
+    onNotification(message, connection) {
       if (message.channel === CONFIRMATION_CHANNEL) {
         if (message.payload) handlers.onConfirmation(message.payload, message.processId);
         return;
       }
-      if (message.channel !== INVALIDATION_CHANNEL) return;
       const heard = parseInvalidation(message.payload);
       if (!heard) return;
       handlers.onInvalidation(heard.invalidation, heard.sentAt, () => {
         // Only stamped payloads come from announce(), which waits for confirmations; a trigger's bare `s:<id>`
         // has nobody waiting for it.
-        if (heard.sentAt === undefined || client !== c) return;
-        c.query('select pg_notify($1, $2)', [CONFIRMATION_CHANNEL, heard.payload]).catch((error: Error) => {
-          if (client === c) lost(`confirmation failed: ${error.message}`);
-        });
+        if (heard.sentAt !== undefined)
+          connection.query('select pg_notify($1, $2)', [CONFIRMATION_CHANNEL, heard.payload]);
       });
-    });
-    try {
-      client = c;
-      await c.connect();
-      await c.query(`LISTEN ${INVALIDATION_CHANNEL}; LISTEN ${CONFIRMATION_CHANNEL}`);
-      if (stopped || client !== c) return;
-      backoff = 50;
-      // A silently dead TCP connection sends no error: probe it, and treat a failed probe as a lost channel.
-      ping = setInterval(() => {
-        c.query('select 1').catch((error: Error) => lost(`ping failed: ${error.message}`));
-      }, PING_INTERVAL_MS);
-      ping.unref();
-      handlers.onHealth(true);
-    } catch (error) {
-      lost((error as Error).message);
-    }
-  };
-
-  return {
-    async start() {
-      stopped = false;
-      await connect();
     },
-    async stop() {
-      stopped = true;
-      clearTimeout(retry);
-      lost('stopped');
-    },
-  };
+  });
 }
