@@ -82,11 +82,7 @@ export function createListenConnection(options: ListenConnectionOptions): Listen
       if (stopped || client !== c) return;
       backoff = FIRST_BACKOFF_MS;
       if (pingIntervalMs !== undefined) {
-        ping = setInterval(() => {
-          c.query('select 1').catch((error: Error) => {
-            if (client === c) void lost(`ping failed: ${error.message}`);
-          });
-        }, pingIntervalMs);
+        ping = setInterval(() => connection.query('select 1', []), pingIntervalMs);
         ping.unref();
       }
       options.onHealth?.(true);
